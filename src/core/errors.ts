@@ -1,0 +1,49 @@
+/**
+ * Errors a user can meet. The message says what happened and what to do; `code` lets the UI and
+ * CLI react without parsing text. Anything else that escapes is a bug and is reported as such.
+ */
+export class StudioError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StudioError';
+  }
+}
+
+export class NotFoundError extends StudioError {
+  constructor(what: string, hint = '') {
+    super('not_found', `${what} was not found${hint ? `: ${hint}` : ''}`);
+  }
+}
+
+export class InvalidInputError extends StudioError {
+  constructor(message: string) {
+    super('invalid_input', message);
+  }
+}
+
+export class UnreadableVideoError extends StudioError {
+  constructor(path: string, reason: string) {
+    super('unreadable_video', `Cannot read video ${path}: ${reason}`);
+  }
+}
+
+export class ProjectError extends StudioError {
+  constructor(message: string) {
+    super('project', message);
+  }
+}
+
+export class CancelledError extends StudioError {
+  constructor(message = 'Cancelled') {
+    super('cancelled', message);
+  }
+}
+
+/** A short, single-line reason for logs, the CLI and the UI. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message.split('\n')[0];
+  return String(err);
+}
