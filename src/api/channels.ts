@@ -1,0 +1,12 @@
+/** Electron IPC channel names. */
+export const IPC_CALL = 'gstudio:call';
+export const IPC_EVENT = 'gstudio:event';
+
+/** Custom protocol for clip media in the desktop app (streams and seeks like http). */
+export const MEDIA_SCHEME = 'gstudio-media';
+
+/** HTTP routes of web mode. */
+export const HTTP_API_PREFIX = '/api/';
+export const HTTP_MEDIA_PREFIX = '/media/clip/';
+export const WS_PATH = '/events';
+export const TOKEN_COOKIE = 'gstudio_token';

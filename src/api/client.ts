@@ -1,0 +1,29 @@
+import type { MethodName, Params, Result } from './methods';
+import type { StudioEvent } from './events';
+
+/** Failure of a call as the UI sees it: a message for the user, a code to branch on. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Wire shape of a call's outcome on both transports. */
+export type CallOutcome = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string } };
+
+/** What the renderer holds: typed calls, events, and the URL the video element plays for a clip. */
+export interface StudioApi {
+  call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>>;
+  onEvent(listener: (event: StudioEvent) => void): () => void;
+  clipMediaUrl(clipId: number): string;
+}
+
+/** The raw bridge the Electron preload exposes on `window.gstudioBridge`. */
+export interface PreloadBridge {
+  call(method: string, params: unknown): Promise<CallOutcome>;
+  onEvent(listener: (event: unknown) => void): () => void;
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+export const ClipStatus = z.enum(['pending', 'ok', 'failed', 'missing']);
+export type ClipStatus = z.infer<typeof ClipStatus>;
+export const ExtractStatus = z.enum(['pending', 'done', 'failed', 'stale']);
+export type ExtractStatus = z.infer<typeof ExtractStatus>;
+
+export const Clip = z.object({
+  id: z.number().int(),
+  relPath: z.string(),
+  name: z.string(),
+  classId: z.number().int(),
+  className: z.string(),
+  folderClassName: z.string(),
+  sizeBytes: z.number().nullable(),
+  duration: z.number().nullable(),
+  fps: z.number().nullable(),
+  frameCount: z.number().int().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  codec: z.string().nullable(),
+  rotation: z.number().int().nullable(),
+  status: ClipStatus,
+  error: z.string().nullable(),
+  extractStatus: ExtractStatus,
+  extractError: z.string().nullable(),
+  handsFraction: z.number().nullable(),
+});
+export type Clip = z.infer<typeof Clip>;
+
+export const ClipFilter = z.object({
+  classId: z.number().int().optional(),
+  status: ClipStatus.optional(),
+  search: z.string().max(200).optional(),
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(2000).default(200),
+});
+export type ClipFilter = z.input<typeof ClipFilter>;
+
+export const ClipPage = z.object({
+  total: z.number().int(),
+  offset: z.number().int(),
+  items: z.array(Clip),
+});
+export type ClipPage = z.infer<typeof ClipPage>;
+
+export const LabelEvent = z.object({
+  id: z.number().int(),
+  clipId: z.number().int(),
+  oldClass: z.string(),
+  newClass: z.string(),
+  author: z.string(),
+  at: z.string(),
+  state: z.enum(['applied', 'undone', 'dropped']),
+});
+export type LabelEvent = z.infer<typeof LabelEvent>;
+
+/** What an undo or redo changed, so the UI can say so and refresh those clips. */
+export const LabelChange = z.object({
+  clipIds: z.array(z.number().int()),
+  description: z.string(),
+});
+export type LabelChange = z.infer<typeof LabelChange>;

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+export const JobKind = z.enum(['probe']);
+export type JobKind = z.infer<typeof JobKind>;
+
+export const JobState = z.enum(['running', 'done', 'failed', 'cancelled', 'interrupted']);
+export type JobState = z.infer<typeof JobState>;
+
+export const JobProgress = z.object({
+  done: z.number().int().min(0),
+  total: z.number().int().min(0),
+  /** Items per second over the job so far. */
+  rate: z.number().min(0).optional(),
+  /** Seconds left at the current rate. */
+  etaSeconds: z.number().min(0).optional(),
+  failed: z.number().int().min(0).optional(),
+  message: z.string().optional(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+export const JobInfo = z.object({
+  id: z.string(),
+  kind: JobKind,
+  state: JobState,
+  progress: JobProgress,
+  error: z.string().nullable(),
+  result: z.unknown().optional(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type JobInfo = z.infer<typeof JobInfo>;

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { Clip, ClipFilter, ClipPage, LabelChange, LabelEvent } from './clips';
+import { JobInfo } from './jobs';
+import { ImportReport, ProjectSummary } from './project';
+
+const Empty = z.object({}).strict();
+const Id = z.number().int().positive();
+/** Paths come from the user; the back end resolves and checks them, the schema only bounds them. */
+const PathString = z.string().min(1).max(4096);
+
+export const AppInfo = z.object({
+  mode: z.enum(['electron', 'web']),
+  version: z.string(),
+  canPickFolder: z.boolean(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+function method<P extends z.ZodType, R extends z.ZodType>(params: P, result: R) {
+  return { params, result };
+}
+
+/**
+ * The one contract between the UI and the back end. Both transports (Electron IPC and HTTP +
+ * WebSocket) carry exactly these calls; the receiving side validates params, the client validates
+ * results.
+ */
+export const methods = {
+  'app.info': method(Empty, AppInfo),
+  'dialog.pickFolder': method(z.object({ title: z.string().max(200).optional() }).strict(), z.string().nullable()),
+  'project.create': method(z.object({ dir: PathString, name: z.string().min(1).max(200).optional() }).strict(), ProjectSummary),
+  'project.open': method(z.object({ dir: PathString }).strict(), ProjectSummary),
+  'project.summary': method(Empty, ProjectSummary.nullable()),
+  'clips.import': method(
+    z.object({ videoRoot: PathString }).strict(),
+    z.object({ report: ImportReport, jobId: z.string().nullable() }),
+  ),
+  'clips.probe': method(Empty, z.object({ jobId: z.string().nullable() })),
+  'clips.list': method(ClipFilter.strict(), ClipPage),
+  'clips.get': method(z.object({ id: Id }).strict(), Clip),
+  'clips.relabel': method(z.object({ clipIds: z.array(Id).min(1).max(20000), classId: Id }).strict(), LabelChange),
+  'labels.undo': method(Empty, LabelChange.nullable()),
+  'labels.redo': method(Empty, LabelChange.nullable()),
+  'labels.history': method(z.object({ clipId: Id }).strict(), z.array(LabelEvent)),
+  'jobs.list': method(Empty, z.array(JobInfo)),
+  'jobs.cancel': method(z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() })),
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type Params<M extends MethodName> = z.input<Methods[M]['params']>;
+export type Result<M extends MethodName> = z.infer<Methods[M]['result']>;
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name);
+}

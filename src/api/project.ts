@@ -1,0 +1,45 @@
+import { z } from 'zod';
+
+export const ProjectInfo = z.object({
+  dir: z.string(),
+  name: z.string(),
+  videoRoot: z.string().nullable(),
+  createdAt: z.string(),
+  schemaVersion: z.number().int(),
+});
+export type ProjectInfo = z.infer<typeof ProjectInfo>;
+
+export const ClassSummary = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  clips: z.number().int(),
+  ok: z.number().int(),
+  failed: z.number().int(),
+  pending: z.number().int(),
+  durationSeconds: z.number(),
+});
+export type ClassSummary = z.infer<typeof ClassSummary>;
+
+export const ProjectSummary = z.object({
+  project: ProjectInfo,
+  classes: z.array(ClassSummary),
+  totals: z.object({
+    clips: z.number().int(),
+    ok: z.number().int(),
+    failed: z.number().int(),
+    pending: z.number().int(),
+    durationSeconds: z.number(),
+  }),
+});
+export type ProjectSummary = z.infer<typeof ProjectSummary>;
+
+/** What an import found on disk besides the clips it took. */
+export const ImportReport = z.object({
+  videoRoot: z.string(),
+  classes: z.array(z.string()),
+  added: z.number().int(),
+  unchanged: z.number().int(),
+  missing: z.number().int(),
+  skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+});
+export type ImportReport = z.infer<typeof ImportReport>;

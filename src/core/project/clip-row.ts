@@ -1,0 +1,52 @@
+import { basename } from 'node:path';
+import type { Clip } from '../../api';
+
+/** A clips row joined with its class names, as SQLite returns it. */
+export interface ClipRow {
+  id: number;
+  rel_path: string;
+  class_id: number;
+  class_name: string;
+  folder_class_name: string;
+  size_bytes: number | null;
+  duration: number | null;
+  fps: number | null;
+  frame_count: number | null;
+  width: number | null;
+  height: number | null;
+  codec: string | null;
+  rotation: number | null;
+  status: Clip['status'];
+  error: string | null;
+  extract_status: Clip['extractStatus'];
+  extract_error: string | null;
+  hands_fraction: number | null;
+}
+
+export const CLIP_SELECT = `
+  SELECT c.*, k.name AS class_name, f.name AS folder_class_name
+  FROM clips c JOIN classes k ON k.id = c.class_id JOIN classes f ON f.id = c.folder_class_id`;
+
+export function toClip(r: ClipRow): Clip {
+  return {
+    id: r.id,
+    relPath: r.rel_path,
+    name: basename(r.rel_path),
+    classId: r.class_id,
+    className: r.class_name,
+    folderClassName: r.folder_class_name,
+    sizeBytes: r.size_bytes,
+    duration: r.duration,
+    fps: r.fps,
+    frameCount: r.frame_count,
+    width: r.width,
+    height: r.height,
+    codec: r.codec,
+    rotation: r.rotation,
+    status: r.status,
+    error: r.error,
+    extractStatus: r.extract_status,
+    extractError: r.extract_error,
+    handsFraction: r.hands_fraction,
+  };
+}

@@ -1,0 +1,335 @@
+import type Database from 'better-sqlite3';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { Clip, ClipFilter, ClipPage, ClassSummary, JobInfo, ProjectInfo, ProjectSummary } from '../../api';
+import { NotFoundError, ProjectError } from '../errors';
+import { CLIP_SELECT, toClip, type ClipRow } from './clip-row';
+import { openDatabase } from './database';
+import { LabelHistory } from './label-history';
+import { SCHEMA_VERSION } from './migrations';
+import { projectFiles } from './paths';
+
+/** Metadata that probing fills in. */
+export interface ProbeFields {
+  duration: number | null;
+  fps: number | null;
+  frameCount: number | null;
+  width: number | null;
+  height: number | null;
+  codec: string | null;
+  rotation: number | null;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  trainAcc: number;
+  valLoss: number;
+  valAcc: number;
+  valF1: number;
+  lr: number;
+  seconds?: number;
+}
+
+export interface PredictionRecord {
+  clipId: number;
+  split: 'train' | 'val' | 'test';
+  trueClassId: number;
+  predClassId: number;
+  confidence: number;
+  probs: number[];
+}
+
+const now = () => new Date().toISOString();
+
+/**
+ * Everything the studio remembers about one project, in one SQLite file inside the project folder.
+ * All SQL lives in core/project so that the driver can change without touching callers.
+ */
+export class ProjectStore {
+  readonly labels: LabelHistory;
+
+  private constructor(
+    readonly dir: string,
+    readonly db: Database.Database,
+  ) {
+    this.labels = new LabelHistory(db);
+  }
+
+  static create(dir: string, name?: string): ProjectStore {
+    const abs = resolve(dir);
+    const files = projectFiles(abs);
+    if (existsSync(files.database)) throw new ProjectError(`${abs} already holds a project: open it instead`);
+    if (existsSync(abs) && !statSync(abs).isDirectory()) throw new ProjectError(`${abs} is a file, not a folder`);
+    mkdirSync(abs, { recursive: true });
+    const store = new ProjectStore(abs, openDatabase(files.database));
+    store.db
+      .prepare('INSERT INTO project (id, name, created_at) VALUES (1, ?, ?)')
+      .run(name ?? basename(abs), now());
+    return store;
+  }
+
+  static open(dir: string): ProjectStore {
+    const abs = resolve(dir);
+    const files = projectFiles(abs);
+    if (!existsSync(files.database)) {
+      throw new ProjectError(`No project in ${abs}: create one with "gstudio init ${dir}" or the Project view`);
+    }
+    const store = new ProjectStore(abs, openDatabase(files.database));
+    if (!store.db.prepare('SELECT 1 FROM project WHERE id = 1').get()) {
+      throw new ProjectError(`${files.database} has no project record: the file is damaged`);
+    }
+    return store;
+  }
+
+  static exists(dir: string): boolean {
+    return existsSync(projectFiles(resolve(dir)).database);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  info(): ProjectInfo {
+    const row = this.db.prepare('SELECT name, video_root, created_at FROM project WHERE id = 1').get() as {
+      name: string;
+      video_root: string | null;
+      created_at: string;
+    };
+    return { dir: this.dir, name: row.name, videoRoot: row.video_root, createdAt: row.created_at, schemaVersion: SCHEMA_VERSION };
+  }
+
+  setVideoRoot(root: string): void {
+    this.db.prepare('UPDATE project SET video_root = ? WHERE id = 1').run(resolve(root));
+  }
+
+  videoRoot(): string {
+    const root = this.info().videoRoot;
+    if (!root) throw new ProjectError('This project has no video folder yet: import one first');
+    return root;
+  }
+
+  summary(): ProjectSummary {
+    const classes = this.db
+      .prepare(
+        `SELECT k.id, k.name,
+           COUNT(c.id) AS clips,
+           COALESCE(SUM(c.status = 'ok'), 0) AS ok,
+           COALESCE(SUM(c.status = 'failed'), 0) AS failed,
+           COALESCE(SUM(c.status = 'pending'), 0) AS pending,
+           COALESCE(SUM(c.duration), 0) AS durationSeconds
+         FROM classes k LEFT JOIN clips c ON c.class_id = k.id AND c.status != 'missing'
+         GROUP BY k.id ORDER BY k.name`,
+      )
+      .all() as ClassSummary[];
+    const totals = classes.reduce(
+      (t, c) => ({
+        clips: t.clips + c.clips,
+        ok: t.ok + c.ok,
+        failed: t.failed + c.failed,
+        pending: t.pending + c.pending,
+        durationSeconds: t.durationSeconds + c.durationSeconds,
+      }),
+      { clips: 0, ok: 0, failed: 0, pending: 0, durationSeconds: 0 },
+    );
+    return { project: this.info(), classes, totals };
+  }
+
+  /** Class id by name, creating it. */
+  ensureClass(name: string): number {
+    this.db.prepare('INSERT OR IGNORE INTO classes (name, created_at) VALUES (?, ?)').run(name, now());
+    return (this.db.prepare('SELECT id FROM classes WHERE name = ?').get(name) as { id: number }).id;
+  }
+
+  classId(name: string): number {
+    const row = this.db.prepare('SELECT id FROM classes WHERE name = ?').get(name) as { id: number } | undefined;
+    if (!row) throw new NotFoundError(`Class "${name}"`);
+    return row.id;
+  }
+
+  /**
+   * Records the clips found on disk. A known path whose size or mtime changed is probed again; its
+   * label is kept (a relabel is never lost by a re-import). Known clips not on disk become 'missing'.
+   */
+  syncClips(found: { relPath: string; className: string; sizeBytes: number; mtimeMs: number }[]): {
+    added: number;
+    unchanged: number;
+    missing: number;
+  } {
+    let added = 0;
+    let unchanged = 0;
+    let missing = 0;
+    const t = now();
+    this.db.transaction(() => {
+      const get = this.db.prepare('SELECT id, size_bytes, mtime_ms, status FROM clips WHERE rel_path = ?');
+      const insert = this.db.prepare(
+        `INSERT INTO clips (rel_path, folder_class_id, class_id, size_bytes, mtime_ms, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      );
+      const reset = this.db.prepare(
+        `UPDATE clips SET size_bytes = ?, mtime_ms = ?, status = 'pending', error = NULL,
+           extract_status = 'pending', updated_at = ? WHERE id = ?`,
+      );
+      const seen = new Set<string>();
+      for (const f of found) {
+        seen.add(f.relPath);
+        const row = get.get(f.relPath) as { id: number; size_bytes: number; mtime_ms: number; status: string } | undefined;
+        if (!row) {
+          const cls = this.ensureClass(f.className);
+          insert.run(f.relPath, cls, cls, f.sizeBytes, Math.round(f.mtimeMs), t, t);
+          added++;
+        } else if (row.size_bytes !== f.sizeBytes || row.mtime_ms !== Math.round(f.mtimeMs) || row.status === 'missing') {
+          reset.run(f.sizeBytes, Math.round(f.mtimeMs), t, row.id);
+          added++;
+        } else unchanged++;
+      }
+      const all = this.db.prepare("SELECT id, rel_path FROM clips WHERE status != 'missing'").all() as { id: number; rel_path: string }[];
+      const markMissing = this.db.prepare("UPDATE clips SET status = 'missing', error = 'File no longer in the video folder', updated_at = ? WHERE id = ?");
+      for (const r of all) {
+        if (!seen.has(r.rel_path)) {
+          markMissing.run(t, r.id);
+          missing++;
+        }
+      }
+    })();
+    return { added, unchanged, missing };
+  }
+
+  listClips(filter: ClipFilter): ClipPage {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.classId !== undefined) {
+      where.push('c.class_id = ?');
+      args.push(filter.classId);
+    }
+    if (filter.status !== undefined) {
+      where.push('c.status = ?');
+      args.push(filter.status);
+    }
+    if (filter.search) {
+      where.push("c.rel_path LIKE ? ESCAPE '\\'");
+      args.push(`%${filter.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
+    }
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const offset = filter.offset ?? 0;
+    const limit = filter.limit ?? 200;
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM clips c ${clause}`).get(...args) as { n: number }).n;
+    const rows = this.db
+      .prepare(`${CLIP_SELECT} ${clause} ORDER BY k.name, c.rel_path LIMIT ? OFFSET ?`)
+      .all(...args, limit, offset) as ClipRow[];
+    return { total, offset, items: rows.map(toClip) };
+  }
+
+  getClip(id: number): Clip {
+    const row = this.db.prepare(`${CLIP_SELECT} WHERE c.id = ?`).get(id) as ClipRow | undefined;
+    if (!row) throw new NotFoundError(`Clip ${id}`);
+    return toClip(row);
+  }
+
+  clipIdsWithStatus(status: Clip['status']): { id: number; relPath: string }[] {
+    return this.db
+      .prepare('SELECT id, rel_path AS relPath FROM clips WHERE status = ? ORDER BY id')
+      .all(status) as { id: number; relPath: string }[];
+  }
+
+  setProbeResult(id: number, fields: ProbeFields): void {
+    this.db
+      .prepare(
+        `UPDATE clips SET duration = ?, fps = ?, frame_count = ?, width = ?, height = ?, codec = ?, rotation = ?,
+           status = 'ok', error = NULL, updated_at = ? WHERE id = ?`,
+      )
+      .run(fields.duration, fields.fps, fields.frameCount, fields.width, fields.height, fields.codec, fields.rotation, now(), id);
+  }
+
+  setProbeFailure(id: number, reason: string): void {
+    this.db.prepare("UPDATE clips SET status = 'failed', error = ?, updated_at = ? WHERE id = ?").run(reason, now(), id);
+  }
+
+  // --- runs, epochs, predictions (filled by training; the UI reads them) ---
+
+  createRun(name: string, modelType: string, params: unknown, runDir: string): number {
+    const info = this.db
+      .prepare("INSERT INTO runs (name, model_type, params, status, run_dir, created_at) VALUES (?, ?, ?, 'queued', ?, ?)")
+      .run(name, modelType, JSON.stringify(params), runDir, now());
+    return Number(info.lastInsertRowid);
+  }
+
+  setRunStatus(id: number, status: 'running' | 'done' | 'failed' | 'cancelled', extra: { backend?: string; summary?: unknown; error?: string } = {}): void {
+    const t = now();
+    this.db
+      .prepare(
+        `UPDATE runs SET status = ?, backend = COALESCE(?, backend), summary = COALESCE(?, summary), error = ?,
+           started_at = COALESCE(started_at, ?), finished_at = CASE WHEN ? = 'running' THEN NULL ELSE ? END WHERE id = ?`,
+      )
+      .run(status, extra.backend ?? null, extra.summary === undefined ? null : JSON.stringify(extra.summary), extra.error ?? null, t, status, t, id);
+  }
+
+  addEpoch(runId: number, e: EpochRecord): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO epochs (run_id, epoch, train_loss, train_acc, val_loss, val_acc, val_f1, lr, seconds)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(runId, e.epoch, e.trainLoss, e.trainAcc, e.valLoss, e.valAcc, e.valF1, e.lr, e.seconds ?? null);
+  }
+
+  epochs(runId: number): EpochRecord[] {
+    return this.db
+      .prepare(
+        `SELECT epoch, train_loss AS trainLoss, train_acc AS trainAcc, val_loss AS valLoss, val_acc AS valAcc,
+           val_f1 AS valF1, lr, seconds FROM epochs WHERE run_id = ? ORDER BY epoch`,
+      )
+      .all(runId) as EpochRecord[];
+  }
+
+  putPredictions(runId: number, predictions: PredictionRecord[]): void {
+    const insert = this.db.prepare(
+      `INSERT OR REPLACE INTO predictions (run_id, clip_id, split, true_class_id, pred_class_id, confidence, probs)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const p of predictions) {
+        insert.run(runId, p.clipId, p.split, p.trueClassId, p.predClassId, p.confidence, JSON.stringify(p.probs));
+      }
+    })();
+  }
+
+  predictions(runId: number): PredictionRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT clip_id AS clipId, split, true_class_id AS trueClassId, pred_class_id AS predClassId, confidence, probs
+         FROM predictions WHERE run_id = ? ORDER BY clip_id`,
+      )
+      .all(runId) as (Omit<PredictionRecord, 'probs'> & { probs: string })[];
+    return rows.map((r) => ({ ...r, probs: JSON.parse(r.probs) as number[] }));
+  }
+
+  // --- jobs: what ran, so that a restarted UI can show it and an interrupted job can resume ---
+
+  recordJob(job: JobInfo, params: unknown): void {
+    this.db
+      .prepare(
+        `INSERT INTO jobs (id, kind, params, status, done, total, result, error, started_at, finished_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(id) DO UPDATE SET status = excluded.status, done = excluded.done, total = excluded.total,
+           result = excluded.result, error = excluded.error, finished_at = excluded.finished_at`,
+      )
+      .run(
+        job.id,
+        job.kind,
+        JSON.stringify(params ?? {}),
+        job.state,
+        job.progress.done,
+        job.progress.total,
+        job.result === undefined ? null : JSON.stringify(job.result),
+        job.error,
+        job.startedAt,
+        job.finishedAt,
+      );
+  }
+
+  /** Jobs left 'running' by a process that died: marked so that the UI offers to resume them. */
+  markInterruptedJobs(): number {
+    return this.db.prepare("UPDATE jobs SET status = 'interrupted', finished_at = ? WHERE status = 'running'").run(now()).changes;
+  }
+}
