@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+/** Kinds of background work; later issues add extraction, training and prediction. */
 export const JobKind = z.enum(['probe']);
 export type JobKind = z.infer<typeof JobKind>;
 

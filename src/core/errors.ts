@@ -47,3 +47,31 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message.split('\n')[0];
   return String(err);
 }
+
+/** A keypoint HDF5 file that cannot be used: missing, empty, not HDF5, or not the reference layout. */
+export class DatasetFileError extends StudioError {
+  constructor(
+    readonly reason: 'missing' | 'empty' | 'corrupt' | 'layout' | 'no_sequences',
+    readonly path: string,
+    detail: string,
+  ) {
+    super(`dataset_${reason}`, `${path}: ${detail}`);
+    this.name = 'DatasetFileError';
+  }
+}
+
+/** The data cannot train a classifier (one class, too few clips, a split that does not match). */
+export class TrainingDataError extends StudioError {
+  constructor(message: string) {
+    super('training_data', message);
+    this.name = 'TrainingDataError';
+  }
+}
+
+/** A run directory or saved model that is missing or unreadable. */
+export class RunDirError extends StudioError {
+  constructor(message: string) {
+    super('run_dir', message);
+    this.name = 'RunDirError';
+  }
+}

@@ -1,0 +1,246 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CancelledError, UnreadableVideoError } from '../errors';
+import { ffmpegPath, ffprobePath } from './binaries';
+
+/** One decoded frame: packed RGB, 3 bytes per pixel, rows without padding. */
+export interface RgbFrame {
+  /** 0-based index in decode (presentation) order. */
+  index: number;
+  /** Presentation time in seconds from the start of the stream. */
+  time: number;
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+export interface VideoInfo {
+  /** Size of the frames as decoded: after rotation and optional downscale. */
+  width: number;
+  height: number;
+  /** Size as stored in the file (before rotation metadata is applied). */
+  codedWidth: number;
+  codedHeight: number;
+  /** Clockwise degrees the player turns the picture (0, 90, 180, 270). */
+  rotation: number;
+  /** Average frame rate; NaN when unknown (single images report 0). */
+  fps: number;
+  /** Seconds; NaN when unknown. */
+  duration: number;
+  /** Frame count from the container when it says; NaN otherwise. */
+  frameCount: number;
+  codec: string;
+  isImage: boolean;
+}
+
+export interface DecodeOptions {
+  /** Downscale so that the longer side is at most this many pixels (never upscale). */
+  maxSide?: number;
+  signal?: AbortSignal;
+}
+
+const IMAGE_CODECS = new Set(['png', 'mjpeg', 'jpegls', 'bmp', 'webp', 'tiff', 'gif', 'ppm', 'pgm', 'pam']);
+
+function fail(path: string, reason: string): never {
+  throw new UnreadableVideoError(path, reason);
+}
+
+function lastLines(text: string, n = 3): string {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .slice(-n)
+    .join(' | ');
+}
+
+function parseRate(r: unknown): number {
+  if (typeof r !== 'string') return NaN;
+  const [a, b] = r.split('/').map(Number);
+  const v = b ? a / b : a;
+  return Number.isFinite(v) && v > 0 ? v : NaN;
+}
+
+/** Reads size, rotation, rate and duration with ffprobe; throws UnreadableVideoError for anything ffmpeg can't open. */
+export async function probeVideo(path: string, opts: { maxSide?: number } = {}): Promise<VideoInfo> {
+  const abs = resolve(path);
+  let size: number;
+  try {
+    const st = statSync(abs);
+    if (!st.isFile()) fail(path, 'not a file');
+    size = st.size;
+  } catch (e) {
+    if (e instanceof UnreadableVideoError) throw e;
+    fail(path, 'the file does not exist or cannot be opened; check the path and permissions');
+  }
+  if (size === 0) fail(path, 'the file is empty (0 bytes)');
+
+  const args = ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', '-select_streams', 'v:0', `file:${abs}`];
+  const out = await new Promise<string>((res, rej) => {
+    execFile(ffprobePath(), args, { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err) rej(new UnreadableVideoError(path, `not a video or image ffmpeg can read (${lastLines(stderr, 1) || err.message})`));
+      else res(stdout);
+    });
+  });
+  let json: { streams?: Record<string, any>[]; format?: Record<string, any> };
+  try {
+    json = JSON.parse(out);
+  } catch {
+    fail(path, 'ffprobe gave no readable answer');
+  }
+  const s = json.streams?.[0];
+  if (!s || !(s.width > 0) || !(s.height > 0)) fail(path, 'it contains no video stream');
+
+  // Rotation lives in a display matrix (side data) or, in older files, a `rotate` tag.
+  let rot = 0;
+  for (const sd of s.side_data_list ?? []) if (typeof sd.rotation === 'number') rot = sd.rotation;
+  if (!rot && s.tags?.rotate) rot = Number(s.tags.rotate) || 0;
+  rot = ((Math.round(rot / 90) * 90) % 360 + 360) % 360;
+
+  const codedWidth = Number(s.width);
+  const codedHeight = Number(s.height);
+  let width = rot === 90 || rot === 270 ? codedHeight : codedWidth;
+  let height = rot === 90 || rot === 270 ? codedWidth : codedHeight;
+  if (opts.maxSide && Math.max(width, height) > opts.maxSide) {
+    const k = opts.maxSide / Math.max(width, height);
+    width = Math.max(1, Math.round(width * k));
+    height = Math.max(1, Math.round(height * k));
+  }
+  const codec = String(s.codec_name ?? '');
+  const formatName = String(json.format?.format_name ?? '');
+  const isImage = IMAGE_CODECS.has(codec) && (/image2|_pipe|png|jpeg|webp/.test(formatName) || !s.duration);
+  const duration = Number(s.duration ?? json.format?.duration);
+  return {
+    width,
+    height,
+    codedWidth,
+    codedHeight,
+    rotation: rot,
+    fps: isImage ? 0 : parseRate(s.avg_frame_rate) || parseRate(s.r_frame_rate),
+    duration: Number.isFinite(duration) ? duration : NaN,
+    frameCount: Number(s.nb_frames) > 0 ? Number(s.nb_frames) : isImage ? 1 : NaN,
+    codec,
+    isImage,
+  };
+}
+
+const SHOWINFO = /\[Parsed_showinfo_\d+ @ [^\]]*\]\s*n:\s*(\d+)\s+pts:\s*(-?\d+)\s+pts_time:\s*(-?[\d.eE+-]+)/;
+
+/**
+ * A decode session: `info` is known before the first frame; iterate `frames()` once.
+ * Frames stream through a pipe (the clip is never held in memory). Breaking out of the loop,
+ * an abort signal or an error kills ffmpeg.
+ */
+export interface VideoDecoder {
+  info: VideoInfo;
+  frames(): AsyncGenerator<RgbFrame, void, undefined>;
+}
+
+export async function openVideo(path: string, opts: DecodeOptions = {}): Promise<VideoDecoder> {
+  const info = await probeVideo(path, opts);
+  return { info, frames: () => decodeFrames(path, info, opts) };
+}
+
+/** Convenience: probe and iterate in one call. */
+export async function* decodeVideo(path: string, opts: DecodeOptions = {}): AsyncGenerator<RgbFrame, void, undefined> {
+  const dec = await openVideo(path, opts);
+  yield* dec.frames();
+}
+
+async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions): AsyncGenerator<RgbFrame, void, undefined> {
+  if (opts.signal?.aborted) throw new CancelledError();
+  const { width, height } = info;
+  const frameBytes = width * height * 3;
+  // ffmpeg autorotates by default (transpose before our filters), so forcing the probed,
+  // rotated size here only ever rescales; showinfo reports each frame's pts on stderr, which
+  // keeps variable frame rate timestamps without a second pass. `-vsync passthrough` stops the
+  // rawvideo muxer from duplicating or dropping frames to make a constant rate.
+  const args = [
+    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
+    '-i', `file:${resolve(path)}`,
+    '-map', '0:v:0', '-an', '-sn',
+    '-vf', `scale=${width}:${height}:flags=bilinear,showinfo`,
+    '-vsync', 'passthrough',
+    '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1',
+  ];
+  const child: ChildProcess = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+
+  const times: number[] = [];
+  let stderrTail = '';
+  let wake: (() => void) | null = null;
+  let stderrEnded = false;
+  let pending = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    pending += chunk;
+    let nl: number;
+    while ((nl = pending.search(/[\r\n]/)) >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      const m = SHOWINFO.exec(line);
+      if (m) times.push(Number(m[3]));
+      else if (line.trim()) stderrTail = (stderrTail + '\n' + line).slice(-4000);
+    }
+    wake?.();
+  });
+  child.stderr!.on('end', () => {
+    stderrEnded = true;
+    wake?.();
+  });
+  const exited = new Promise<number | null>((res) => {
+    child.once('error', () => res(-1));
+    child.once('close', (code) => res(code));
+  });
+  const onAbort = () => child.kill('SIGKILL');
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  // The showinfo line for a frame is written before the frame itself, but the two pipes are
+  // read independently, so a frame may arrive a moment before its timestamp.
+  const nextTime = async (index: number): Promise<number> => {
+    while (times.length === 0 && !stderrEnded) await new Promise<void>((r) => (wake = r));
+    wake = null;
+    const t = times.shift();
+    if (t !== undefined && Number.isFinite(t)) return t;
+    return info.fps > 0 ? index / info.fps : 0;
+  };
+
+  let index = 0;
+  let frame = new Uint8Array(frameBytes);
+  let filled = 0;
+  try {
+    for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
+      let off = 0;
+      while (off < chunk.length) {
+        const n = Math.min(frameBytes - filled, chunk.length - off);
+        frame.set(chunk.subarray(off, off + n), filled);
+        filled += n;
+        off += n;
+        if (filled === frameBytes) {
+          const time = await nextTime(index);
+          yield { index, time, width, height, data: frame };
+          index++;
+          frame = new Uint8Array(frameBytes);
+          filled = 0;
+        }
+      }
+    }
+    const code = await exited;
+    if (opts.signal?.aborted) throw new CancelledError();
+    if (index === 0) {
+      const reason = lastLines(stderrTail, 2);
+      fail(path, code === 0 ? 'no frame could be decoded' : `decoding failed (${reason || `ffmpeg exit code ${code}`})`);
+    }
+    // A clip that breaks after some good frames keeps them, as the reference pipeline does
+    // (it reads until the first failed read).
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+/** Decodes a single image (png, jpg, ...) through the same path as video: its first frame. */
+export async function decodeImage(path: string, opts: DecodeOptions = {}): Promise<RgbFrame> {
+  for await (const f of decodeVideo(path, opts)) return f;
+  fail(path, 'no frame could be decoded');
+}
