@@ -24,9 +24,9 @@ beforeAll(() => {
   // A landscape clip whose display matrix says "turn 90°": players (and we) show it portrait.
   ff('-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '0.4', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'plain.mp4'));
   ff('-i', join(dir, 'plain.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', join(dir, 'rotated.mp4'));
-  // Variable frame rate: 10 frames at 25 fps, then 5 frames 0.1 s apart.
+  // Variable frame rate: 10 frames at 25 fps, then 5 frames 0.12 s apart (on the encoder's 1/25 s clock).
   ff('-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=25', '-frames:v', '15',
-    '-vf', "setpts='if(lt(N,10),N*0.04,0.4+(N-10)*0.1)/TB'", '-vsync', 'vfr', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'vfr.mp4'));
+    '-vf', "setpts='if(lt(N,10),N,10+(N-10)*3)/(25*TB)'", '-vsync', 'vfr', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'vfr.mp4'));
   ff('-f', 'lavfi', '-i', 'color=c=red:size=64x48:rate=25', '-frames:v', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'one.mp4'));
   // Corrupt: the first half of a clip whose index (moov) sits at the end.
   ff('-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '2', '-c:v', 'libx264', join(dir, 'whole.mp4'));
@@ -71,17 +71,21 @@ describe('decodeVideo', () => {
 
   it('applies rotation metadata and reports the rotated size', async () => {
     const info = await probeVideo(join(dir, 'rotated.mp4'));
-    expect(info).toMatchObject({ rotation: 90, codedWidth: 320, codedHeight: 240, width: 240, height: 320 });
+    expect(info).toMatchObject({ codedWidth: 320, codedHeight: 240, width: 240, height: 320 });
+    expect([90, 270]).toContain(info.rotation);
     const frames = await collect(join(dir, 'rotated.mp4'));
     expect(frames.length).toBe(10);
     expect([frames[0].width, frames[0].height]).toEqual([240, 320]);
     expect(frames[0].data.length).toBe(240 * 320 * 3);
-    // The plain clip's top-left corner becomes the top-right corner when turned 90° clockwise.
+    // Pixels land where the reported clockwise rotation puts them (testsrc's corners differ).
     const plain = (await collect(join(dir, 'plain.mp4')))[0];
     const at = (fr: RgbFrame, x: number, y: number) => Array.from(fr.data.subarray((y * fr.width + x) * 3, (y * fr.width + x) * 3 + 3));
-    const a = at(plain, 5, 5);
-    const b = at(frames[0], 240 - 1 - 5, 5);
-    for (let c = 0; c < 3; c++) expect(Math.abs(a[c] - b[c])).toBeLessThan(40);
+    for (const [x, y] of [[5, 5], [314, 5], [5, 234], [160, 120]]) {
+      const [rx, ry] = info.rotation === 90 ? [240 - 1 - y, x] : [y, 320 - 1 - x];
+      const a = at(plain, x, y);
+      const b = at(frames[0], rx, ry);
+      for (let c = 0; c < 3; c++) expect(Math.abs(a[c] - b[c])).toBeLessThan(40);
+    }
   });
 
   it('takes times from the frames themselves for variable frame rate', async () => {
@@ -90,8 +94,9 @@ describe('decodeVideo', () => {
     const t = frames.map((f) => f.time);
     expect(t[1] - t[0]).toBeCloseTo(0.04, 3);
     expect(t[9] - t[8]).toBeCloseTo(0.04, 3);
-    expect(t[11] - t[10]).toBeCloseTo(0.1, 3);
-    expect(t[14] - t[13]).toBeCloseTo(0.1, 3);
+    expect(t[11] - t[10]).toBeCloseTo(0.12, 3);
+    expect(t[14] - t[13]).toBeCloseTo(0.12, 3);
+    expect(t[14]).toBeCloseTo(0.36 + 5 * 0.12 - 0.08, 3);
   });
 
   it('downscales on request, keeping aspect ratio', async () => {

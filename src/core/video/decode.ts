@@ -92,9 +92,10 @@ export async function probeVideo(path: string, opts: { maxSide?: number } = {}):
   const s = json.streams?.[0];
   if (!s || !(s.width > 0) || !(s.height > 0)) fail(path, 'it contains no video stream');
 
-  // Rotation lives in a display matrix (side data) or, in older files, a `rotate` tag.
+  // Rotation lives in a display matrix (side data; ffprobe gives it counter-clockwise) or, as
+  // older ffprobe builds show it, a clockwise `rotate` tag.
   let rot = 0;
-  for (const sd of s.side_data_list ?? []) if (typeof sd.rotation === 'number') rot = sd.rotation;
+  for (const sd of s.side_data_list ?? []) if (typeof sd.rotation === 'number') rot = -sd.rotation;
   if (!rot && s.tags?.rotate) rot = Number(s.tags.rotate) || 0;
   rot = ((Math.round(rot / 90) * 90) % 360 + 360) % 360;
 

@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JobRunner, forkSpawner } from '../jobs';
+import { makeVideoFolder, type GeneratedFolder } from '../../test-support/make-clips';
+import { jobWorkerScript } from '../../workers/worker-script';
+import { importVideoFolder } from './import-folder';
+import { ProjectStore } from './project-store';
+
+let tmp: string;
+let folder: GeneratedFolder;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'gstudio-import-'));
+  folder = makeVideoFolder(join(tmp, 'videos'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('importing a folder of clips', () => {
+  it('finds the classes and clips, reports what it skipped, and probes each clip in a worker', async () => {
+    const store = ProjectStore.create(join(tmp, 'project'));
+    const report = importVideoFolder(store, folder.root);
+    expect(report.classes).toEqual(['point', 'thumbs up', 'wave']);
+    expect(report.added).toBe(6); // five readable clips and the corrupt one
+    expect(report.skipped).toEqual(
+      expect.arrayContaining([
+        { path: 'README.txt', reason: 'not inside a class folder' },
+        { path: 'point/session 1/notes.txt', reason: 'not a video file' },
+      ]),
+    );
+
+    const runner = new JobRunner(forkSpawner(jobWorkerScript()));
+    const progress: number[] = [];
+    runner.onUpdate((j) => progress.push(j.progress.done));
+    const job = await runner.start('probe', { projectDir: store.dir }).finished;
+    expect(job.state).toBe('done');
+    expect(job.result).toEqual({ probed: 5, failed: 1 });
+    expect(Math.max(...progress)).toBe(6);
+
+    const summary = store.summary();
+    expect(Object.fromEntries(summary.classes.map((c) => [c.name, c.ok]))).toEqual(folder.counts);
+    const clips = store.listClips({}).items;
+    const broken = clips.find((c) => c.relPath === folder.corrupt)!;
+    expect(broken.status).toBe('failed');
+    expect(broken.error).toMatch(/invalid data|moov atom/i);
+
+    const unicode = clips.find((c) => c.relPath === folder.unicode)!;
+    expect(unicode).toMatchObject({ status: 'ok', width: 64, height: 64, codec: 'h264', frameCount: 25, fps: 25 });
+    const wave = clips.find((c) => c.relPath === 'wave/wave_01.mp4')!;
+    expect(wave.duration).toBeCloseTo(3, 1);
+    expect(wave.frameCount).toBe(75);
+    const nested = clips.find((c) => c.relPath === 'point/session 1/point_01.mp4')!;
+    expect(nested).toMatchObject({ className: 'point', width: 80, height: 60 });
+    expect(clips.find((c) => c.relPath === 'point/point 02.mp4')?.fps).toBe(30);
+
+    // A second probe run has nothing left to do: finished clips are never redone.
+    expect((await runner.start('probe', { projectDir: store.dir }).finished).result).toEqual({ probed: 0, failed: 0 });
+    store.close();
+  });
+
+  it('says clearly when the folder is not a dataset', () => {
+    const store = ProjectStore.create(join(tmp, 'p2'));
+    expect(() => importVideoFolder(store, join(tmp, 'nope'))).toThrow(/does not exist/);
+    expect(() => importVideoFolder(store, join(folder.root, 'README.txt'))).toThrow(/is a file/);
+    expect(() => importVideoFolder(store, join(folder.root, 'wave'))).toThrow(/No video files/);
+    store.close();
+  });
+});
