@@ -25,8 +25,9 @@ beforeAll(() => {
   ff('-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '0.4', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'plain.mp4'));
   ff('-i', join(dir, 'plain.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', join(dir, 'rotated.mp4'));
   // Variable frame rate: 10 frames at 25 fps, then 5 frames 0.12 s apart (on the encoder's 1/25 s clock).
+  // Matroska, because this ffmpeg's mp4 muxer writes an edit list that cuts such a clip short.
   ff('-f', 'lavfi', '-i', 'testsrc=size=64x48:rate=25', '-frames:v', '15',
-    '-vf', "setpts='if(lt(N,10),N,10+(N-10)*3)/(25*TB)'", '-vsync', 'vfr', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'vfr.mp4'));
+    '-vf', "setpts='if(lt(N,10),N,10+(N-10)*3)/(25*TB)'", '-vsync', 'vfr', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'vfr.mkv'));
   ff('-f', 'lavfi', '-i', 'color=c=red:size=64x48:rate=25', '-frames:v', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(dir, 'one.mp4'));
   // Corrupt: the first half of a clip whose index (moov) sits at the end.
   ff('-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '2', '-c:v', 'libx264', join(dir, 'whole.mp4'));
@@ -89,14 +90,14 @@ describe('decodeVideo', () => {
   });
 
   it('takes times from the frames themselves for variable frame rate', async () => {
-    const frames = await collect(join(dir, 'vfr.mp4'));
+    const frames = await collect(join(dir, 'vfr.mkv'));
     expect(frames.length).toBe(15);
     const t = frames.map((f) => f.time);
     expect(t[1] - t[0]).toBeCloseTo(0.04, 3);
     expect(t[9] - t[8]).toBeCloseTo(0.04, 3);
     expect(t[11] - t[10]).toBeCloseTo(0.12, 3);
     expect(t[14] - t[13]).toBeCloseTo(0.12, 3);
-    expect(t[14]).toBeCloseTo(0.36 + 5 * 0.12 - 0.08, 3);
+    expect(t[14]).toBeCloseTo(0.88, 3);
   });
 
   it('downscales on request, keeping aspect ratio', async () => {
