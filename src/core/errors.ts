@@ -42,6 +42,13 @@ export class CancelledError extends StudioError {
   }
 }
 
+/** A model file is missing, broken or cannot be fetched; the message says where to get it. */
+export class ModelUnavailableError extends StudioError {
+  constructor(message: string) {
+    super('model_unavailable', message);
+  }
+}
+
 /** A short, single-line reason for logs, the CLI and the UI. */
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message.split('\n')[0];
