@@ -1,3 +1,5 @@
+// The contract only; the browser clients (connect, web-client, ipc-client) are imported by path
+// so that Node code never pulls in DOM globals.
 export * from './channels';
 export * from './client';
 export * from './clips';

@@ -1,4 +1,6 @@
 export * from './project-store';
 export * from './paths';
+export * from './import-folder';
+export * from './scan-videos';
 export { SCHEMA_VERSION, migrations, migrate } from './migrations';
 export { openDatabase } from './database';

@@ -1,0 +1,26 @@
+import { Command, CommanderError } from 'commander';
+import { errorMessage } from '../core/errors';
+import { studioVersion } from '../server/node-host';
+import { registerImport } from './commands/import';
+import { registerInit } from './commands/init';
+import { registerServe } from './commands/serve';
+
+/** `gstudio`: every pipeline step, headless, on the same code as the studio. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('gstudio')
+    .description('Gesture Studio: hand-keypoint sign and action recognisers from folders of video clips')
+    .version(studioVersion())
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerInit(program);
+  registerImport(program);
+  registerServe(program);
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    console.error(`gstudio: ${errorMessage(err)}`);
+    return 1;
+  }
+}

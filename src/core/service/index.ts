@@ -1,0 +1,3 @@
+export * from './byte-range';
+export * from './media-file';
+export * from './studio-service';

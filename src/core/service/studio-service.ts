@@ -1,0 +1,178 @@
+import { userInfo } from 'node:os';
+import type { z } from 'zod';
+import {
+  isMethodName,
+  methods,
+  type CallOutcome,
+  type JobInfo,
+  type MethodName,
+  type Methods,
+  type Result,
+  type StudioEvent,
+} from '../../api';
+import { StudioError, errorMessage } from '../errors';
+import { JobRunner, type Spawner } from '../jobs';
+import { importVideoFolder, ProjectStore } from '../project';
+import { resolveClipMedia, type MediaFile } from './media-file';
+
+/** What a transport brings: how jobs are started, and the native abilities it has. */
+export interface ServiceHost {
+  mode: 'electron' | 'web';
+  version: string;
+  spawner: Spawner;
+  pickFolder?: (title?: string) => Promise<string | null>;
+}
+
+type Handlers = { [M in MethodName]: (params: z.output<Methods[M]['params']>) => Promise<Result<M>> | Result<M> };
+
+/**
+ * The back end behind both transports: one open project, its jobs, and the API's handlers.
+ * Transports hand raw messages to `call`, which validates them before anything runs.
+ */
+export class StudioService {
+  readonly runner: JobRunner;
+  private store: ProjectStore | null = null;
+  private readonly listeners = new Set<(e: StudioEvent) => void>();
+  private readonly author = safeUserName();
+
+  constructor(
+    private readonly host: ServiceHost,
+    options: { projectDir?: string } = {},
+  ) {
+    this.runner = new JobRunner(host.spawner);
+    this.runner.onUpdate((job) => this.onJob(job));
+    if (options.projectDir) this.openProject(options.projectDir);
+  }
+
+  onEvent(listener: (e: StudioEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async call(method: unknown, rawParams: unknown): Promise<CallOutcome> {
+    if (!isMethodName(method)) return { ok: false, error: { code: 'unknown_method', message: `Unknown call ${String(method).slice(0, 80)}` } };
+    const parsed = methods[method].params.safeParse(rawParams ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { ok: false, error: { code: 'invalid_params', message: `Invalid ${method} request: ${issue?.path.join('.') || 'params'} ${issue?.message}` } };
+    }
+    try {
+      const handler = this.handlers[method] as (p: unknown) => unknown;
+      return { ok: true, result: (await handler(parsed.data)) ?? null };
+    } catch (err) {
+      if (err instanceof StudioError) return { ok: false, error: { code: err.code, message: err.message } };
+      console.error(`[gstudio] ${method} failed:`, err);
+      return { ok: false, error: { code: 'internal', message: `Internal error in ${method}: ${errorMessage(err)}` } };
+    }
+  }
+
+  /** The file to stream for a clip; throws a StudioError the transport maps to a status. */
+  clipMedia(clipId: number): MediaFile {
+    return resolveClipMedia(this.requireStore(), clipId);
+  }
+
+  close(): void {
+    for (const job of this.runner.list()) this.runner.cancel(job.id);
+    this.store?.close();
+    this.store = null;
+  }
+
+  private readonly handlers: Handlers = {
+    'app.info': () => ({ mode: this.host.mode, version: this.host.version, canPickFolder: Boolean(this.host.pickFolder) }),
+    'dialog.pickFolder': async ({ title }) => (this.host.pickFolder ? this.host.pickFolder(title) : null),
+    'project.create': ({ dir, name }) => {
+      this.setStore(ProjectStore.create(dir, name));
+      return this.requireStore().summary();
+    },
+    'project.open': ({ dir }) => this.openProject(dir),
+    'project.summary': () => this.store?.summary() ?? null,
+    'clips.import': ({ videoRoot }) => {
+      const store = this.requireStore();
+      this.ensureIdle('probe');
+      const report = importVideoFolder(store, videoRoot);
+      this.emit({ type: 'project', what: 'clips' });
+      return { report, jobId: this.startProbe() };
+    },
+    'clips.probe': () => {
+      this.ensureIdle('probe');
+      return { jobId: this.startProbe() };
+    },
+    'clips.list': (filter) => this.requireStore().listClips(filter),
+    'clips.get': ({ id }) => this.requireStore().getClip(id),
+    'clips.relabel': ({ clipIds, classId }) => this.labelChange(this.requireStore().labels.relabel(clipIds, classId, this.author)),
+    'labels.undo': () => this.labelChange(this.requireStore().labels.undo()),
+    'labels.redo': () => this.labelChange(this.requireStore().labels.redo()),
+    'labels.history': ({ clipId }) => this.requireStore().labels.history(clipId),
+    'jobs.list': () => this.runner.list(),
+    'jobs.cancel': ({ id }) => ({ cancelled: this.runner.cancel(id) }),
+  };
+
+  private openProject(dir: string) {
+    this.setStore(ProjectStore.open(dir));
+    const store = this.requireStore();
+    store.markInterruptedJobs();
+    // Clips left 'pending' by an interrupted probe are picked up again.
+    if (store.info().videoRoot && store.clipIdsWithStatus('pending').length > 0) this.startProbe();
+    return store.summary();
+  }
+
+  private setStore(store: ProjectStore) {
+    if (this.runner.running()) {
+      store.close();
+      throw new StudioError('busy', 'A job is still running in the open project: wait for it or cancel it first');
+    }
+    this.store?.close();
+    this.store = store;
+    this.emit({ type: 'project', what: 'opened' });
+  }
+
+  private requireStore(): ProjectStore {
+    if (!this.store) throw new StudioError('no_project', 'No project is open: create or open one in the Project view');
+    return this.store;
+  }
+
+  private ensureIdle(kind: string) {
+    if (this.runner.running(kind)) throw new StudioError('busy', `A ${kind} job is already running: wait for it or cancel it`);
+  }
+
+  private startProbe(): string | null {
+    const store = this.requireStore();
+    if (store.clipIdsWithStatus('pending').length === 0) return null;
+    const params = { projectDir: store.dir };
+    const job = this.runner.start('probe', params);
+    const info = this.runner.get(job.id);
+    if (info) store.recordJob(info, params);
+    void job.finished.then((final) => {
+      if (this.store === store) store.recordJob(final, params);
+      this.emit({ type: 'project', what: 'clips' });
+    });
+    return job.id;
+  }
+
+  private onJob(job: JobInfo) {
+    this.emit({ type: 'job', job });
+  }
+
+  private labelChange<T>(change: T): T {
+    this.emit({ type: 'project', what: 'labels' });
+    return change;
+  }
+
+  private emit(event: StudioEvent) {
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        console.error('[gstudio] event listener failed:', err);
+      }
+    }
+  }
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username || 'user';
+  } catch {
+    return 'user';
+  }
+}

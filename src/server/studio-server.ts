@@ -1,0 +1,158 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { z } from 'zod';
+import { HTTP_API_PREFIX, HTTP_MEDIA_PREFIX, TOKEN_COOKIE, WS_PATH } from '../api';
+import type { StudioService } from '../core/service';
+import { isAuthorised, isSameSite, newToken } from './auth';
+import { serveClip } from './media-route';
+import { serveStatic } from './static-files';
+
+export interface StudioServer {
+  /** The URL to open: carries the token once, then the page lives on a cookie. */
+  url: string;
+  origin: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1 << 20;
+/** The only thing a page may say on the events socket. */
+const ClientMessage = z.object({ type: z.literal('ping') }).strict();
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+};
+
+/**
+ * Web mode: the same API as the desktop app over HTTP + WebSocket, on 127.0.0.1 only, behind a
+ * token made at launch. Serves the built renderer, so a browser is the whole UI.
+ */
+export async function startStudioServer(options: { service: StudioService; rendererDir: string; port?: number; token?: string }): Promise<StudioServer> {
+  const { service, rendererDir } = options;
+  const token = options.token ?? newToken();
+  let port = 0;
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      console.error('[gstudio] request failed:', err);
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end('Internal error');
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    if (!isSameSite(req, port)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Forbidden: wrong host or origin');
+      return;
+    }
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const given = url.searchParams.get('token');
+    if (given !== null && url.pathname === '/') {
+      // Trade the URL's token for a cookie and drop it from the address bar.
+      if (given !== token) {
+        res.writeHead(401, { 'Content-Type': 'text/plain' }).end('Wrong token: open the URL that "gstudio serve" printed');
+        return;
+      }
+      res.writeHead(302, { 'Set-Cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, Location: '/' }).end();
+      return;
+    }
+    if (!isAuthorised(req, token)) {
+      res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Open the URL that "gstudio serve" printed: it carries the access token');
+      return;
+    }
+    if (url.pathname.startsWith(HTTP_API_PREFIX)) {
+      if (req.method !== 'POST') {
+        res.writeHead(405, { Allow: 'POST' }).end();
+        return;
+      }
+      const body = await readJson(req);
+      const outcome = body.ok ? await service.call(url.pathname.slice(HTTP_API_PREFIX.length), body.value) : { ok: false as const, error: { code: 'invalid_json', message: body.message } };
+      res.writeHead(outcome.ok ? 200 : 400, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+      res.end(JSON.stringify(outcome));
+      return;
+    }
+    if (url.pathname.startsWith(HTTP_MEDIA_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {
+      const id = Number(url.pathname.slice(HTTP_MEDIA_PREFIX.length));
+      if (!Number.isInteger(id) || id <= 0) {
+        res.writeHead(400).end();
+        return;
+      }
+      serveClip(service, id, req, res);
+      return;
+    }
+    if (req.method === 'GET' && serveStatic(rendererDir, url.pathname, res, SECURITY_HEADERS)) return;
+    // A client-side route: the app shell handles it.
+    if (req.method === 'GET' && !url.pathname.includes('.') && serveStatic(rendererDir, '/', res, SECURITY_HEADERS)) return;
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  const sockets = new Set<WebSocket>();
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path !== WS_PATH || !isSameSite(req, port) || !isAuthorised(req, token)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(String(data));
+        } catch {
+          parsed = undefined;
+        }
+        if (!ClientMessage.safeParse(parsed).success) ws.close(1008, 'invalid message');
+        else ws.send(JSON.stringify({ type: 'pong' }));
+      });
+    });
+  });
+  const unsubscribe = service.onEvent((event) => {
+    const text = JSON.stringify(event);
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    port,
+    close: async () => {
+      unsubscribe();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return { ok: false, message: 'Request body too large' };
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString('utf8')) };
+  } catch {
+    return { ok: false, message: 'Request body is not JSON' };
+  }
+}
