@@ -1,0 +1,13 @@
+export * from './reference-layout';
+export * from './clip-name';
+export * from './seeded-random';
+export * from './frame-records-codec';
+export * from './sequence-file-reader';
+export * from './sequence-file-writer';
+export * from './relabel';
+export * from './split';
+export * from './sequence-set';
+export * from './batches';
+export * from './augmentation';
+export * from './keypoint-csv';
+export { checkHdf5File } from './hdf5-module';
