@@ -16,8 +16,13 @@ export interface MediaFile {
  */
 export function resolveClipMedia(store: ProjectStore, clipId: number): MediaFile {
   const clip = store.getClip(clipId);
-  const root = realpathSync(store.videoRoot());
+  let root: string;
   let path: string;
+  try {
+    root = realpathSync(store.videoRoot());
+  } catch {
+    throw new NotFoundError(`The video folder ${store.videoRoot()}`, 'it was moved or deleted');
+  }
   try {
     path = realpathSync(join(root, clip.relPath));
   } catch {

@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeVideoFolder, type GeneratedFolder } from '../src/test-support/make-clips';
+import { launchBrowser, screenshot, watchConsole } from './support/browser';
+import { serve, type Served } from './support/serve';
+
+let tmp: string;
+let folder: GeneratedFolder;
+let server: Served;
+let browser: Browser;
+let page: Page;
+let consoleErrors: string[];
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'gstudio-e2e-'));
+  folder = makeVideoFolder(join(tmp, 'videos'));
+  server = await serve();
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  consoleErrors = watchConsole(page);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('a researcher creates a project and imports clips', () => {
+  it('opens the studio through the tokened URL, with the six views', async () => {
+    await page.goto(server.url);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const name of ['Project', 'Clips', 'Extraction', 'Training', 'Evaluation', 'Predict']) {
+      expect(await nav.getByRole('link', { name, exact: true }).count()).toBe(1);
+    }
+    expect(page.url()).not.toContain('token='); // traded for a cookie
+    await page.getByRole('link', { name: 'Training', exact: true }).click();
+    await page.getByRole('heading', { name: 'Training' }).waitFor();
+    expect(await page.getByText('Not in this build yet').isVisible()).toBe(true);
+  });
+
+  it('creates a project and imports the folder: right classes and counts', async () => {
+    await page.getByRole('link', { name: 'Project', exact: true }).click();
+    await page.getByLabel('Project folder', { exact: true }).fill(join(tmp, 'project'));
+    await page.getByLabel('Name (optional)').fill('E2E signs');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('heading', { name: 'E2E signs' }).waitFor();
+
+    await page.getByLabel('Video folder').fill(folder.root);
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByText('6 new or changed').waitFor();
+    await page.getByText(/^done$/i).waitFor({ timeout: 60_000 });
+
+    const table = page.getByRole('table', { name: 'Classes' });
+    const rows = await table.locator('tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => Array.from(tr.children).slice(0, 4).map((c) => c.textContent?.trim())),
+    );
+    expect(rows).toEqual([
+      ['point', '2', '2', '0'],
+      ['thumbs up', '2', '1', '1'],
+      ['wave', '2', '2', '0'],
+    ]);
+    await page.getByText('2 file(s) skipped').click();
+    expect(await page.getByText('point/session 1/notes.txt').isVisible()).toBe(true);
+    await screenshot(page, 'project-imported');
+  });
+
+  it('lists clips, filters them, and plays one', async () => {
+    await page.getByRole('link', { name: 'Clips', exact: true }).click();
+    const list = page.getByRole('listbox', { name: 'Clips' });
+    await list.getByRole('option').first().waitFor();
+    expect(await page.getByText('6 clips').isVisible()).toBe(true);
+
+    await page.getByLabel('Class').selectOption({ label: 'wave (2)' });
+    await page.getByText('2 clips').waitFor();
+    await list.getByRole('option', { name: /wave_01\.mp4/ }).click();
+    const video = page.getByLabel('Clip video');
+    await video.waitFor();
+    await video.evaluate((v: HTMLVideoElement) => {
+      v.muted = true;
+      return v.play();
+    });
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 0.3, null, { timeout: 20_000 });
+    const state = await video.evaluate((v: HTMLVideoElement) => ({ t: v.currentTime, w: v.videoWidth, d: v.duration }));
+    expect(state.w).toBe(96);
+    expect(state.d).toBeCloseTo(3, 0);
+    // Seek: the server answers byte ranges, so the element can jump.
+    await video.evaluate((v: HTMLVideoElement) => {
+      v.pause();
+      v.currentTime = 2.5;
+    });
+    await page.waitForFunction(() => {
+      const v = document.querySelector('video');
+      return v && !v.seeking && Math.abs(v.currentTime - 2.5) < 0.1;
+    });
+    await screenshot(page, 'clip-playing');
+  });
+
+  it('flags the corrupt clip with its reason', async () => {
+    await page.getByLabel('Class').selectOption({ label: 'All classes' });
+    await page.getByLabel('Status').selectOption('failed');
+    await page.getByText('1 clips').waitFor();
+    const list = page.getByRole('listbox', { name: 'Clips' });
+    await list.getByRole('option', { name: /broken\.mp4/ }).click();
+    const alert = page.getByRole('alert', { name: 'Clip error' });
+    expect(await alert.textContent()).toMatch(/cannot be read: .*Invalid data found/);
+    await screenshot(page, 'clip-failed');
+  });
+
+  it('keeps the non-ASCII clip findable by search', async () => {
+    await page.getByLabel('Status').selectOption('');
+    await page.getByLabel('Search').fill('ñandú');
+    await page.getByText('1 clips').waitFor();
+    expect(await page.getByRole('option', { name: /señal ñandú 手\.mp4/ }).count()).toBe(1);
+  });
+
+  it('logged no console errors', () => {
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+describe('web mode security', () => {
+  it('refuses calls without the token and from another origin', async () => {
+    const noToken = await fetch(`${server.origin}/api/project.summary`, { method: 'POST', body: '{}' });
+    expect(noToken.status).toBe(401);
+    const media = await fetch(`${server.origin}/media/clip/1`);
+    expect(media.status).toBe(401);
+    const cookie = (await page.context().cookies())[0];
+    const foreign = await fetch(`${server.origin}/api/project.summary`, {
+      method: 'POST',
+      body: '{}',
+      headers: { cookie: `${cookie.name}=${cookie.value}`, origin: 'http://evil.example' },
+    });
+    expect(foreign.status).toBe(403);
+    const invalid = await fetch(`${server.origin}/api/clips.get`, {
+      method: 'POST',
+      body: JSON.stringify({ id: 'x' }),
+      headers: { cookie: `${cookie.name}=${cookie.value}` },
+    });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { error: { code: string } }).error.code).toBe('invalid_params');
+  });
+});
