@@ -1,8 +1,7 @@
 import { app, dialog, BrowserWindow } from 'electron';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StudioService } from '../core/service';
-import { jobWorkerScript } from '../workers/worker-script';
 import { bridgeIpc } from './ipc';
 import { handleMediaScheme, registerMediaScheme } from './media-protocol';
 import { utilitySpawner } from './utility-spawner';
@@ -17,7 +16,8 @@ app.whenReady().then(() => {
     {
       mode: 'electron',
       version: app.getVersion(),
-      spawner: utilitySpawner(jobWorkerScript()),
+      // electron-vite builds the worker entry next to this file.
+      spawner: utilitySpawner(join(here, 'job-worker.js')),
       pickFolder: async (title) => {
         const r = await dialog.showOpenDialog(win ?? BrowserWindow.getFocusedWindow()!, { title, properties: ['openDirectory', 'createDirectory'] });
         return r.canceled ? null : (r.filePaths[0] ?? null);
