@@ -5,7 +5,7 @@
  * lets one frame hold regions of several person boxes.
  */
 export interface PixelRect {
-  /** Centre in image pixels (pixel i spans [i, i + 1) as in OpenCV's warp convention... its centre is i). */
+  /** Centre in image pixels: x = normalised x × width, as MediaPipe converts (pixel i is sampled at i). */
   cx: number;
   cy: number;
   width: number;
@@ -60,12 +60,12 @@ export function transformRect(r: PixelRect, t: RectTransform): PixelRect {
 }
 
 /** Palm box (pixels) + keypoints -> rotated hand region. Keypoint 0 is the wrist, 2 the middle-finger MCP. */
-export function palmToHandRect(box: { xMin: number; yMin: number; width: number; height: number }, keypoints: Point[]): PixelRect {
+export function palmToHandRect(box: { xMin: number; yMin: number; xMax: number; yMax: number }, keypoints: Point[]): PixelRect {
   const raw: PixelRect = {
-    cx: box.xMin + box.width / 2,
-    cy: box.yMin + box.height / 2,
-    width: box.width,
-    height: box.height,
+    cx: (box.xMin + box.xMax) / 2,
+    cy: (box.yMin + box.yMax) / 2,
+    width: box.xMax - box.xMin,
+    height: box.yMax - box.yMin,
     rotation: rotationFromVector(keypoints[0], keypoints[2]),
   };
   return transformRect(raw, PALM_TO_HAND);

@@ -1,0 +1,235 @@
+import type { PixelWindow, RgbImage } from './rgb-image';
+import type { PixelRect } from './roi';
+
+/**
+ * The hot loop of extraction: sample a (rotated, scaled) part of an RGB frame into a float tensor
+ * with bilinear interpolation, in one pass, without intermediate images. The mapping is affine:
+ * output pixel (u, v) reads the source at (x0 + u·ux + v·vx, y0 + u·uy + v·vy), pixel centres at
+ * integer coordinates (OpenCV's warp convention, which MediaPipe's CPU path uses).
+ */
+export interface Affine {
+  x0: number;
+  y0: number;
+  ux: number;
+  uy: number;
+  vx: number;
+  vy: number;
+}
+
+export type Border =
+  /** Taps outside the window read 0 (OpenCV BORDER_CONSTANT): MediaPipe's palm letterbox. */
+  | 'zero'
+  /** Taps outside the window read the nearest edge pixel (BORDER_REPLICATE): MediaPipe's landmark crop. */
+  | 'replicate'
+  /** Samples outside the window get `fill`, inside are edge-clamped: a resize + pad letterbox (YOLO). */
+  | 'fill';
+
+export interface TensorLayout {
+  /** 'hwc' = [H, W, 3] (TFLite), 'chw' = [3, H, W] (ONNX). */
+  layout: 'hwc' | 'chw';
+  /** Channel order written: 'rgb' or 'bgr'. */
+  order: 'rgb' | 'bgr';
+  /** out = pixel × scale (+ nothing else); e.g. 1/255 for [0, 1]. */
+  scale: number;
+  border: Border;
+  /** Output value (already scaled) for `fill` borders. */
+  fill?: number;
+}
+
+export const MEDIAPIPE_ZERO: TensorLayout = { layout: 'hwc', order: 'rgb', scale: 1 / 255, border: 'zero' };
+export const MEDIAPIPE_REPLICATE: TensorLayout = { layout: 'hwc', order: 'rgb', scale: 1 / 255, border: 'replicate' };
+
+/** The affine map that puts `rect`'s corners on the output's corners (as MediaPipe's boxPoints + warp). */
+export function rectToAffine(rect: PixelRect, outW: number, outH: number): Affine {
+  const c = Math.cos(rect.rotation);
+  const s = Math.sin(rect.rotation);
+  const sw = rect.width / outW;
+  const sh = rect.height / outH;
+  return {
+    x0: rect.cx - (c * rect.width) / 2 + (s * rect.height) / 2,
+    y0: rect.cy - (s * rect.width) / 2 - (c * rect.height) / 2,
+    ux: c * sw,
+    uy: s * sw,
+    vx: -s * sh,
+    vy: c * sh,
+  };
+}
+
+/**
+ * Sub-samples per axis for a map that shrinks by `scale` source pixels per output pixel. Point
+ * sampling a frame shrunk several times aliases badly (MediaPipe's OpenCV warp does exactly that);
+ * averaging n×n bilinear samples over each output pixel's footprint approximates an area filter.
+ */
+export function supersampling(m: Affine): number {
+  const s = Math.max(Math.hypot(m.ux, m.uy), Math.hypot(m.vx, m.vy));
+  return Math.max(1, Math.min(4, Math.round(s)));
+}
+
+export function warpAffine(
+  img: RgbImage,
+  win: PixelWindow,
+  m: Affine,
+  out: Float32Array,
+  outW: number,
+  outH: number,
+  t: TensorLayout,
+  samples = supersampling(m),
+): void {
+  if (samples > 1) return warpSupersampled(img, win, m, out, outW, outH, t, samples);
+  const src = img.data;
+  const stride = img.width * 3;
+  const { x0: wx0, y0: wy0 } = win;
+  const wx1 = win.x1 - 1; // last valid column
+  const wy1 = win.y1 - 1;
+  const plane = outW * outH;
+  const ps = t.layout === 'hwc' ? 3 : 1; // output pixel stride
+  const cs = t.layout === 'hwc' ? 1 : plane; // output channel stride
+  const rOff = t.order === 'rgb' ? 0 : 2 * cs;
+  const gOff = cs;
+  const bOff = t.order === 'rgb' ? 2 * cs : 0;
+  const k = t.scale;
+  const border = t.border;
+  const fill = t.fill ?? 0;
+
+  for (let v = 0; v < outH; v++) {
+    let x = m.x0 + v * m.vx;
+    let y = m.y0 + v * m.vy;
+    const xe = x + (outW - 1) * m.ux;
+    const ye = y + (outW - 1) * m.uy;
+    let o = v * outW * ps;
+    // Fast path: the whole row's 2×2 taps are inside the window.
+    if (
+      Math.min(x, xe) >= wx0 && Math.max(x, xe) < wx1 &&
+      Math.min(y, ye) >= wy0 && Math.max(y, ye) < wy1
+    ) {
+      for (let u = 0; u < outW; u++, x += m.ux, y += m.uy, o += ps) {
+        const xi = x | 0;
+        const yi = y | 0;
+        const fx = x - xi;
+        const fy = y - yi;
+        const p = yi * stride + xi * 3;
+        const q = p + stride;
+        const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+        out[o + rOff] = (src[p] * w00 + src[p + 3] * w01 + src[q] * w10 + src[q + 3] * w11) * k;
+        out[o + gOff] = (src[p + 1] * w00 + src[p + 4] * w01 + src[q + 1] * w10 + src[q + 4] * w11) * k;
+        out[o + bOff] = (src[p + 2] * w00 + src[p + 5] * w01 + src[q + 2] * w10 + src[q + 5] * w11) * k;
+      }
+      continue;
+    }
+    for (let u = 0; u < outW; u++, x += m.ux, y += m.uy, o += ps) {
+      if (border === 'fill' && (x < wx0 - 0.5 || x > wx1 + 0.5 || y < wy0 - 0.5 || y > wy1 + 0.5)) {
+        out[o + rOff] = fill;
+        out[o + gOff] = fill;
+        out[o + bOff] = fill;
+        continue;
+      }
+      const xf = Math.floor(x);
+      const yf = Math.floor(y);
+      const fx = x - xf;
+      const fy = y - yf;
+      let r = 0, g = 0, b = 0;
+      for (let dy = 0; dy < 2; dy++) {
+        let yy = yf + dy;
+        const wy = dy ? fy : 1 - fy;
+        if (wy === 0) continue;
+        if (yy < wy0 || yy > wy1) {
+          if (border === 'zero') continue;
+          yy = yy < wy0 ? wy0 : wy1;
+        }
+        for (let dx = 0; dx < 2; dx++) {
+          let xx = xf + dx;
+          const w = (dx ? fx : 1 - fx) * wy;
+          if (w === 0) continue;
+          if (xx < wx0 || xx > wx1) {
+            if (border === 'zero') continue;
+            xx = xx < wx0 ? wx0 : wx1;
+          }
+          const p = yy * stride + xx * 3;
+          r += src[p] * w;
+          g += src[p + 1] * w;
+          b += src[p + 2] * w;
+        }
+      }
+      out[o + rOff] = r * k;
+      out[o + gOff] = g * k;
+      out[o + bOff] = b * k;
+    }
+  }
+}
+
+/** The same map, each output pixel the mean of n×n bilinear samples spread over its footprint. */
+function warpSupersampled(img: RgbImage, win: PixelWindow, m: Affine, out: Float32Array, outW: number, outH: number, t: TensorLayout, n: number): void {
+  const src = img.data;
+  const stride = img.width * 3;
+  const { x0: wx0, y0: wy0 } = win;
+  const wx1 = win.x1 - 1;
+  const wy1 = win.y1 - 1;
+  const plane = outW * outH;
+  const ps = t.layout === 'hwc' ? 3 : 1;
+  const cs = t.layout === 'hwc' ? 1 : plane;
+  const rOff = t.order === 'rgb' ? 0 : 2 * cs;
+  const gOff = cs;
+  const bOff = t.order === 'rgb' ? 2 * cs : 0;
+  const k = t.scale / (n * n);
+  const border = t.border;
+  const fill = t.fill ?? 0;
+  // Sub-sample offsets within the output pixel, centred on the point sample position.
+  const offs: number[] = [];
+  for (let i = 0; i < n; i++) offs.push((i + 0.5) / n - 0.5);
+  let r = 0, g = 0, b = 0;
+  const tap = (x: number, y: number) => {
+    const xf = Math.floor(x);
+    const yf = Math.floor(y);
+    const fx = x - xf;
+    const fy = y - yf;
+    if (xf >= wx0 && xf < wx1 && yf >= wy0 && yf < wy1) {
+      const p = yf * stride + xf * 3;
+      const q = p + stride;
+      const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+      r += src[p] * w00 + src[p + 3] * w01 + src[q] * w10 + src[q + 3] * w11;
+      g += src[p + 1] * w00 + src[p + 4] * w01 + src[q + 1] * w10 + src[q + 4] * w11;
+      b += src[p + 2] * w00 + src[p + 5] * w01 + src[q + 2] * w10 + src[q + 5] * w11;
+      return;
+    }
+    for (let dy = 0; dy < 2; dy++) {
+      let yy = yf + dy;
+      const wy = dy ? fy : 1 - fy;
+      if (wy === 0) continue;
+      if (yy < wy0 || yy > wy1) {
+        if (border === 'zero') continue;
+        yy = yy < wy0 ? wy0 : wy1;
+      }
+      for (let dx = 0; dx < 2; dx++) {
+        let xx = xf + dx;
+        const w = (dx ? fx : 1 - fx) * wy;
+        if (w === 0) continue;
+        if (xx < wx0 || xx > wx1) {
+          if (border === 'zero') continue;
+          xx = xx < wx0 ? wx0 : wx1;
+        }
+        const p = yy * stride + xx * 3;
+        r += src[p] * w;
+        g += src[p + 1] * w;
+        b += src[p + 2] * w;
+      }
+    }
+  };
+  for (let v = 0; v < outH; v++) {
+    for (let u = 0; u < outW; u++) {
+      const o = (v * outW + u) * ps;
+      const cx = m.x0 + u * m.ux + v * m.vx;
+      const cy = m.y0 + u * m.uy + v * m.vy;
+      if (border === 'fill' && (cx < wx0 - 0.5 || cx > wx1 + 0.5 || cy < wy0 - 0.5 || cy > wy1 + 0.5)) {
+        out[o + rOff] = fill;
+        out[o + gOff] = fill;
+        out[o + bOff] = fill;
+        continue;
+      }
+      r = g = b = 0;
+      for (const dv of offs) for (const du of offs) tap(cx + du * m.ux + dv * m.vx, cy + du * m.uy + dv * m.vy);
+      out[o + rOff] = r * k;
+      out[o + gOff] = g * k;
+      out[o + bOff] = b * k;
+    }
+  }
+}
