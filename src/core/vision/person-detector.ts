@@ -103,7 +103,8 @@ export class PersonDetector {
     if (!this.format) this.format = dims[2] > dims[1] ? 'ultralytics' : 'yolox';
     if (this.format !== fmt) return this.detect(img); // first call guessed the layout wrong: redo with the right preprocessing
 
-    const boxes = fmt === 'yolox' ? this.decodeYolox(data, dims) : this.decodeUltralytics(data, dims);
+    if (fmt === 'yolox' && !this.opts.yoloxDecoded && !this.grids) this.grids = yoloxGrids(this.inW, this.inH, dims[1]);
+    const boxes = fmt === 'yolox' ? decodeYolox(data, dims, this.grids, this.opts) : decodeUltralytics(data, dims, this.opts);
     const kept = hardNms(boxes, this.opts.nmsThreshold);
     // Back from letterbox to frame pixels.
     return kept.map((b) => ({
@@ -115,55 +116,60 @@ export class PersonDetector {
     }));
   }
 
-  private decodeYolox(d: Float32Array, dims: number[]): DetectedBox[] {
-    const [, n, stride] = dims;
-    const nc = stride - 5;
-    if (!this.opts.yoloxDecoded && !this.grids) this.grids = yoloxGrids(this.inW, this.inH, n);
-    const g = this.grids;
-    const out: DetectedBox[] = [];
-    for (let i = 0; i < n; i++) {
-      const o = i * stride;
-      const obj = d[o + 4];
-      if (obj < this.opts.confThreshold) continue; // score = obj × cls ≤ obj
-      let best = 0;
-      let cls = -1;
-      for (let c = 0; c < nc; c++) if (d[o + 5 + c] > best) { best = d[o + 5 + c]; cls = c; }
-      const score = obj * best;
-      if (score < this.opts.confThreshold || !this.opts.classes.includes(cls)) continue;
-      let cx = d[o], cy = d[o + 1], w = d[o + 2], h = d[o + 3];
-      if (g) {
-        const s = g[3 * i + 2];
-        cx = (cx + g[3 * i]) * s;
-        cy = (cy + g[3 * i + 1]) * s;
-        w = Math.exp(w) * s;
-        h = Math.exp(h) * s;
-      }
-      out.push({ xMin: cx - w / 2, yMin: cy - h / 2, xMax: cx + w / 2, yMax: cy + h / 2, score, classId: cls, objectness: obj });
-    }
-    return out;
-  }
-
-  private decodeUltralytics(d: Float32Array, dims: number[]): DetectedBox[] {
-    const [, rows, n] = dims;
-    const nc = rows - 4;
-    const out: DetectedBox[] = [];
-    for (let i = 0; i < n; i++) {
-      let best = 0;
-      let cls = -1;
-      for (let c = 0; c < nc; c++) {
-        const v = d[(4 + c) * n + i];
-        if (v > best) { best = v; cls = c; }
-      }
-      if (best < this.opts.confThreshold || !this.opts.classes.includes(cls)) continue;
-      const cx = d[i], cy = d[n + i], w = d[2 * n + i], h = d[3 * n + i];
-      out.push({ xMin: cx - w / 2, yMin: cy - h / 2, xMax: cx + w / 2, yMax: cy + h / 2, score: best, classId: cls, objectness: best });
-    }
-    return out;
-  }
-
   async dispose(): Promise<void> {
     await this.session.release();
   }
+}
+
+export interface DecodeOptions {
+  confThreshold: number;
+  classes: number[];
+}
+
+/** YOLOX rows [1, N, 5 + C] -> boxes in input pixels (grid decode unless `grids` is null). */
+export function decodeYolox(d: Float32Array, dims: number[], grids: Float32Array | null, o: DecodeOptions): DetectedBox[] {
+  const [, n, stride] = dims;
+  const nc = stride - 5;
+  const out: DetectedBox[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = i * stride;
+    const obj = d[r + 4];
+    if (obj < o.confThreshold) continue; // score = obj × cls ≤ obj
+    let best = 0;
+    let cls = -1;
+    for (let c = 0; c < nc; c++) if (d[r + 5 + c] > best) { best = d[r + 5 + c]; cls = c; }
+    const score = obj * best;
+    if (score < o.confThreshold || !o.classes.includes(cls)) continue;
+    let cx = d[r], cy = d[r + 1], w = d[r + 2], h = d[r + 3];
+    if (grids) {
+      const s = grids[3 * i + 2];
+      cx = (cx + grids[3 * i]) * s;
+      cy = (cy + grids[3 * i + 1]) * s;
+      w = Math.exp(w) * s;
+      h = Math.exp(h) * s;
+    }
+    out.push({ xMin: cx - w / 2, yMin: cy - h / 2, xMax: cx + w / 2, yMax: cy + h / 2, score, classId: cls, objectness: obj });
+  }
+  return out;
+}
+
+/** Ultralytics [1, 4 + C, N] (column per candidate) -> boxes in input pixels. */
+export function decodeUltralytics(d: Float32Array, dims: number[], o: DecodeOptions): DetectedBox[] {
+  const [, rows, n] = dims;
+  const nc = rows - 4;
+  const out: DetectedBox[] = [];
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let cls = -1;
+    for (let c = 0; c < nc; c++) {
+      const v = d[(4 + c) * n + i];
+      if (v > best) { best = v; cls = c; }
+    }
+    if (best < o.confThreshold || !o.classes.includes(cls)) continue;
+    const cx = d[i], cy = d[n + i], w = d[2 * n + i], h = d[3 * n + i];
+    out.push({ xMin: cx - w / 2, yMin: cy - h / 2, xMax: cx + w / 2, yMax: cy + h / 2, score: best, classId: cls, objectness: best });
+  }
+  return out;
 }
 
 /** YOLOX's grid: strides 8, 16, 32, cells row by row; [gx, gy, stride] per output row. */

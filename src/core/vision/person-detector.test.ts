@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeImage } from '../video/decode';
+import { sharedData } from '../../test-support/shared-data';
+import { createHandPipeline, type HandPipeline } from './hand-pipeline';
+import { decodeUltralytics, decodeYolox, PersonDetector, yoloxGrids } from './person-detector';
+
+describe('YOLOX-nano person detector', () => {
+  let det: PersonDetector;
+  beforeAll(async () => {
+    det = await PersonDetector.create(sharedData('models', 'yolox_nano.onnx'));
+  });
+  afterAll(() => det.dispose());
+
+  it('finds the one person in two_hands_test.jpg', async () => {
+    const img = await decodeImage(sharedData('images', 'two_hands_test.jpg'));
+    const boxes = await det.detect(img);
+    console.log('two_hands_test persons:', boxes.map((b) => `score ${b.score.toFixed(3)} objectness ${b.objectness.toFixed(3)} box ${[b.xMin, b.yMin, b.xMax, b.yMax].map((v) => v.toFixed(0)).join(',')}`));
+    expect(boxes.length).toBe(1);
+    expect(boxes[0].classId).toBe(0);
+    // See the report: objectness × class probability (YOLOX's score) is 0.81 here; objectness 0.96.
+    expect(boxes[0].objectness).toBeGreaterThan(0.9);
+    expect(boxes[0].score).toBeGreaterThan(0.75);
+    expect(boxes[0].xMax - boxes[0].xMin).toBeGreaterThan(img.width * 0.5);
+  });
+
+  it('finds nobody in a blank frame', async () => {
+    const img = { width: 320, height: 240, data: new Uint8Array(320 * 240 * 3).fill(90) };
+    expect(await det.detect(img)).toEqual([]);
+  });
+});
+
+describe('hand pipeline with person regions', () => {
+  let pipe: HandPipeline;
+  beforeAll(async () => {
+    process.env.GSTUDIO_MODELS_DIR = sharedData('models');
+    pipe = await createHandPipeline({ detector: 'yolox', tracking: false, allowDownload: false });
+  });
+  afterAll(() => pipe.dispose());
+
+  it('runs hands inside the person box and maps them back to the frame', async () => {
+    expect(pipe.detectorStatus.active).toBe(true);
+    const img = await decodeImage(sharedData('images', 'two_hands_test.jpg'));
+    const rec = await pipe.processFrame(img);
+    expect(rec.persons.length).toBe(1);
+    const [x1, y1, x2, y2] = rec.persons[0].box;
+    expect(rec.hands.length).toBeGreaterThanOrEqual(1);
+    console.log(`two_hands_test: ${rec.hands.length} hands (${rec.hands.map((h) => `${h.handedness} ${h.handednessScore.toFixed(3)}`).join(', ')})`);
+    for (const h of rec.hands) {
+      for (const [x, y] of h.landmarks) {
+        expect(x).toBeGreaterThanOrEqual(x1 - 0.02);
+        expect(x).toBeLessThanOrEqual(x2 + 0.02);
+        expect(y).toBeGreaterThanOrEqual(y1 - 0.02);
+        expect(y).toBeLessThanOrEqual(y2 + 0.02);
+      }
+    }
+    expect(pipe.stats.personDetectionRuns).toBe(1);
+  });
+});
+
+describe('detector output decoding', () => {
+  it('decodes a YOLOX grid cell', () => {
+    const grids = yoloxGrids(416, 416, 3549);
+    const row = 52 * 3 + 10; // stride 8, cell (x = 10, y = 3)
+    const d = new Float32Array(3549 * 85);
+    d.set([0.5, 0.25, Math.log(4), Math.log(8), 0.9, 0.8], row * 85);
+    const [b] = decodeYolox(d, [1, 3549, 85], grids, { confThreshold: 0.5, classes: [0] });
+    expect(b.score).toBeCloseTo(0.72, 5);
+    expect((b.xMin + b.xMax) / 2).toBeCloseTo((10 + 0.5) * 8, 4);
+    expect((b.yMin + b.yMax) / 2).toBeCloseTo((3 + 0.25) * 8, 4);
+    expect(b.xMax - b.xMin).toBeCloseTo(32, 4);
+    expect(b.yMax - b.yMin).toBeCloseTo(64, 4);
+    // Another class only: filtered out.
+    d[row * 85 + 5] = 0.1;
+    d[row * 85 + 6] = 0.9;
+    expect(decodeYolox(d, [1, 3549, 85], grids, { confThreshold: 0.5, classes: [0] })).toEqual([]);
+  });
+
+  it('decodes an Ultralytics column', () => {
+    const n = 8400;
+    const d = new Float32Array(84 * n);
+    const i = 123;
+    d[i] = 100; d[n + i] = 200; d[2 * n + i] = 50; d[3 * n + i] = 80; d[4 * n + i] = 0.7;
+    const [b] = decodeUltralytics(d, [1, 84, n], { confThreshold: 0.5, classes: [0] });
+    expect(b).toMatchObject({ xMin: 75, yMin: 160, xMax: 125, yMax: 240, score: expect.closeTo(0.7, 5), classId: 0 });
+  });
+});
