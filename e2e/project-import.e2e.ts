@@ -144,3 +144,38 @@ describe('web mode security', () => {
     expect(((await invalid.json()) as { error: { code: string } }).error.code).toBe('invalid_params');
   });
 });
+
+describe('relabelling while reviewing', () => {
+  it('relabels with a key, undoes with Ctrl+Z, and both survive a reload', async () => {
+    await page.getByRole('link', { name: 'Clips', exact: true }).click();
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Status').selectOption('ok');
+    await page.getByLabel('Class').selectOption({ label: 'wave (2)' });
+    const list = page.getByRole('listbox', { name: 'Clips' });
+    await list.getByRole('option', { name: /wave_02\.mp4/ }).click();
+    // Classes in order: 1 point, 2 thumbs up, 3 wave. Key 1 relabels the clip as "point".
+    await page.keyboard.press('1');
+    await page.getByRole('status').filter({ hasText: 'Relabelled 1 clip as point' }).waitFor();
+    await page.reload();
+    await page.getByLabel('Search').fill('wave_02');
+    await list.getByRole('option', { name: /wave_02\.mp4/ }).click();
+    expect(await page.getByLabel('Label', { exact: true }).inputValue()).toBe(
+      await page.getByLabel('Label', { exact: true }).locator('option', { hasText: 'point' }).getAttribute('value'),
+    );
+    expect(await list.getByRole('option', { name: /wave_02\.mp4/ }).textContent()).toContain('point');
+    await page.getByText('Label history (1)').click();
+    expect(await page.getByRole('list', { name: 'Label history' }).textContent()).toMatch(/wave → point/);
+    await screenshot(page, 'clip-relabelled');
+
+    await list.focus();
+    await page.keyboard.press('Control+z');
+    await page.getByRole('status').filter({ hasText: /Undid relabel of 1 clip \(back to wave\)/ }).waitFor();
+    await page.reload();
+    await page.getByLabel('Search').fill('wave_02');
+    expect(await list.getByRole('option', { name: /wave_02\.mp4/ }).textContent()).toContain('wave');
+    await list.focus();
+    await page.keyboard.press('Control+Shift+Z');
+    await page.getByRole('status').filter({ hasText: 'Redid relabel of 1 clip as point' }).waitFor();
+    expect(consoleErrors).toEqual([]);
+  });
+});
