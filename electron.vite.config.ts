@@ -7,7 +7,11 @@ export default defineConfig({
     build: {
       rollupOptions: {
         // The job worker is its own entry: utility processes start it by file.
-        input: { index: resolve('src/main/index.ts'), 'job-worker': resolve('src/workers/job-worker.ts') },
+        input: {
+          index: resolve('src/main/index.ts'),
+          'job-worker': resolve('src/workers/job-worker.ts'),
+          'clip-worker': resolve('src/workers/clip-worker.ts'),
+        },
       },
     },
   },

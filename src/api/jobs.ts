@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Kinds of background work; later issues add extraction, training and prediction. */
-export const JobKind = z.enum(['probe']);
+export const JobKind = z.enum(['probe', 'extract']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const JobState = z.enum(['running', 'done', 'failed', 'cancelled', 'interrupted']);
@@ -16,6 +16,10 @@ export const JobProgress = z.object({
   etaSeconds: z.number().min(0).optional(),
   failed: z.number().int().min(0).optional(),
   message: z.string().optional(),
+  /** Video frames per second, for jobs that decode video. */
+  framesPerSecond: z.number().min(0).optional(),
+  /** Items in flight, e.g. the clips being extracted right now. */
+  current: z.array(z.object({ name: z.string(), done: z.number().int(), total: z.number().int().nullable() })).optional(),
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 

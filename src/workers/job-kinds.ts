@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { extractProject } from '../core/extraction/extract-project';
 import type { JobHandlers } from '../core/jobs/job-context';
 import { probePendingClips } from '../core/project/probe-clips';
+import { workerScript } from './worker-script';
 
 const ProjectParams = z.object({ projectDir: z.string().min(1) });
 
 /** Every kind of job a worker process can run: params validated here, the work done in core/. */
 export const jobKinds: JobHandlers = {
   probe: (params, ctx) => probePendingClips(ProjectParams.parse(params).projectDir, ctx),
+  extract: (params, ctx) => extractProject(params, ctx, workerScript('clip-worker')),
 };

@@ -245,6 +245,41 @@ export class ProjectStore {
     this.db.prepare("UPDATE clips SET status = 'failed', error = ?, updated_at = ? WHERE id = ?").run(reason, now(), id);
   }
 
+  // --- extraction ---
+
+  classNames(): string[] {
+    return (this.db.prepare('SELECT name FROM classes ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+  }
+
+  /**
+   * Readable clips to extract: 'pending' (never extracted, or stale), 'failed' (retry), 'all', or
+   * the given ids.
+   */
+  clipsForExtraction(which: 'pending' | 'failed' | 'all', ids?: number[]): { id: number; relPath: string; className: string }[] {
+    const where =
+      ids !== undefined
+        ? `c.id IN (${ids.map(() => '?').join(',') || 'NULL'})`
+        : which === 'all'
+          ? '1'
+          : which === 'failed'
+            ? "c.extract_status = 'failed'"
+            : "c.extract_status IN ('pending', 'stale')";
+    return this.db
+      .prepare(`SELECT c.id, c.rel_path AS relPath, k.name AS className FROM clips c JOIN classes k ON k.id = c.class_id WHERE c.status = 'ok' AND ${where} ORDER BY c.id`)
+      .all(...(ids ?? [])) as { id: number; relPath: string; className: string }[];
+  }
+
+  /** handsFraction null keeps what an earlier run recorded (a clip found already in the file). */
+  setExtractResult(id: number, r: { h5Key: string; handsFraction: number | null }): void {
+    this.db
+      .prepare("UPDATE clips SET extract_status = 'done', extract_error = NULL, h5_key = ?, hands_fraction = COALESCE(?, hands_fraction), updated_at = ? WHERE id = ?")
+      .run(r.h5Key, r.handsFraction, now(), id);
+  }
+
+  setExtractFailure(id: number, reason: string): void {
+    this.db.prepare("UPDATE clips SET extract_status = 'failed', extract_error = ?, updated_at = ? WHERE id = ?").run(reason, now(), id);
+  }
+
   // --- runs, epochs, predictions (filled by training; the UI reads them) ---
 
   createRun(name: string, modelType: string, params: unknown, runDir: string): number {

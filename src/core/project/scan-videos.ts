@@ -37,7 +37,7 @@ export function scanVideoFolder(root: string): ScanResult {
   for (const entry of top.sort((a, b) => a.name.localeCompare(b.name))) {
     const full = join(root, entry.name);
     if (entry.name.startsWith('.')) continue;
-    if (!entry.isDirectory()) {
+    if (!entry.isDirectory() && !(entry.isSymbolicLink() && statSync(full, { throwIfNoEntry: false })?.isDirectory())) {
       result.skipped.push({ path: toRel(full), reason: 'not inside a class folder' });
       continue;
     }
@@ -55,9 +55,16 @@ export function scanVideoFolder(root: string): ScanResult {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       if (entry.name.startsWith('.')) continue;
       const full = join(dir, entry.name);
-      if (entry.isDirectory()) walk(full, className);
-      else if (entry.isFile() && VIDEO_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
-        const st = statSync(full);
+      // Symbolic links are followed (datasets are often assembled from links); broken ones are reported.
+      let st;
+      try {
+        st = statSync(full);
+      } catch {
+        result.skipped.push({ path: toRel(full), reason: 'broken link or unreadable entry' });
+        continue;
+      }
+      if (st.isDirectory()) walk(full, className);
+      else if (st.isFile() && VIDEO_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
         result.clips.push({ relPath: toRel(full), className, sizeBytes: st.size, mtimeMs: st.mtimeMs });
       } else result.skipped.push({ path: toRel(full), reason: 'not a video file' });
     }

@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { JobContext } from '../jobs/job-context';
+import { ProjectStore, projectFiles } from '../project';
+import { ExtractionSettings } from './extraction-settings';
+import { runExtraction, type ExtractionSummary } from './run-extraction';
+
+export const ExtractProjectParams = z.object({
+  projectDir: z.string().min(1),
+  which: z.enum(['pending', 'failed', 'all']).default('pending'),
+  clipIds: z.array(z.number().int().positive()).optional(),
+  settings: ExtractionSettings.default(ExtractionSettings.parse({})),
+});
+export type ExtractProjectParams = z.input<typeof ExtractProjectParams>;
+
+/** Extraction of a project's clips into its keypoints.h5, each outcome recorded in the project. */
+export async function extractProject(raw: unknown, ctx: JobContext, workerScript: string): Promise<ExtractionSummary> {
+  const params = ExtractProjectParams.parse(raw);
+  const store = ProjectStore.open(params.projectDir);
+  try {
+    const root = store.videoRoot();
+    const clips = store.clipsForExtraction(params.which, params.clipIds).map((c) => ({ ...c, absPath: join(root, c.relPath) }));
+    return await runExtraction(
+      {
+        clips,
+        outFile: projectFiles(store.dir).keypoints,
+        settings: params.settings,
+        classes: store.classNames(),
+        redo: params.which !== 'pending',
+        workerScript,
+        onClip: (o) => {
+          if (o.error !== undefined) store.setExtractFailure(o.clip.id, o.error);
+          else store.setExtractResult(o.clip.id, { h5Key: o.name!, handsFraction: o.frames ? (o.framesWithHands ?? 0) / o.frames : null });
+        },
+      },
+      ctx,
+    );
+  } finally {
+    store.close();
+  }
+}
