@@ -1,8 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../core/errors';
 import { studioVersion } from '../server/node-host';
+import { registerExtract } from './commands/extract';
 import { registerImport } from './commands/import';
 import { registerInit } from './commands/init';
+import { registerLandmarks } from './commands/landmarks';
 import { registerServe } from './commands/serve';
 
 /** `gstudio`: every pipeline step, headless, on the same code as the studio. */
@@ -15,6 +17,8 @@ export async function main(argv: string[]): Promise<number> {
   registerInit(program);
   registerImport(program);
   registerServe(program);
+  registerLandmarks(program);
+  registerExtract(program);
   try {
     await program.parseAsync(argv);
     return 0;

@@ -12,7 +12,7 @@ function duration(seconds: number | undefined): string {
 export function jobProgressBar(label: string, unit: string) {
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label} [{bar}] {value}/{total} ${unit} | {rate}/s | left {eta_text} | failed {failed}`,
+      format: `${label} [{bar}] {value}/{total} ${unit} | {rate}/s{extra} | left {eta_text} | failed {failed}`,
       hideCursor: true,
       clearOnComplete: false,
       barsize: 28,
@@ -22,7 +22,8 @@ export function jobProgressBar(label: string, unit: string) {
   let started = false;
   return {
     update(p: JobProgress) {
-      const payload = { rate: (p.rate ?? 0).toFixed(1), eta_text: duration(p.etaSeconds), failed: p.failed ?? 0 };
+      const extra = p.framesPerSecond !== undefined ? ` | ${p.framesPerSecond.toFixed(1)} frames/s` : '';
+      const payload = { rate: (p.rate ?? 0).toFixed(2), eta_text: duration(p.etaSeconds), failed: p.failed ?? 0, extra };
       if (!started) {
         bar.start(p.total, p.done, payload);
         started = true;

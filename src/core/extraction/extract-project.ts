@@ -9,6 +9,8 @@ export const ExtractProjectParams = z.object({
   projectDir: z.string().min(1),
   which: z.enum(['pending', 'failed', 'all']).default('pending'),
   clipIds: z.array(z.number().int().positive()).optional(),
+  /** Another HDF5 file than the project's keypoints.h5. */
+  outFile: z.string().min(1).optional(),
   settings: ExtractionSettings.default(ExtractionSettings.parse({})),
 });
 export type ExtractProjectParams = z.input<typeof ExtractProjectParams>;
@@ -23,7 +25,7 @@ export async function extractProject(raw: unknown, ctx: JobContext, workerScript
     return await runExtraction(
       {
         clips,
-        outFile: projectFiles(store.dir).keypoints,
+        outFile: params.outFile ?? projectFiles(store.dir).keypoints,
         settings: params.settings,
         classes: store.classNames(),
         redo: params.which !== 'pending',

@@ -1,0 +1,55 @@
+import { Option, type Command } from 'commander';
+import { extractFolder, extractProject } from '../../core/extraction';
+import { ProjectStore } from '../../core/project';
+import { workerScript } from '../../workers/worker-script';
+import { addVisionOptions, settingsFromFlags, wholeNumber, type VisionFlags } from '../extraction-options';
+import { withProgress } from '../in-process-job';
+
+interface ExtractFlags extends VisionFlags {
+  out?: string;
+  frames: number;
+  workers: number;
+  mode: 'middle' | 'resample';
+  redo?: boolean;
+}
+
+export function registerExtract(program: Command): void {
+  const cmd = program
+    .command('extract')
+    .description('hand keypoints of every clip -> fixed-length sequences in HDF5 (resumes where it stopped)')
+    .argument('<source>', 'a videos root (one sub-folder per class) or a project folder')
+    .option('--out <file.h5>', 'HDF5 file to write (required for a videos root; a project defaults to its keypoints.h5)')
+    .option('--frames <n>', 'frames per sequence (NUM_FRAMES_PER_VIDEO)', wholeNumber('--frames'), 30)
+    .addOption(new Option('--mode <mode>', 'long clips: middle window (reference) or resample over the whole clip').choices(['middle', 'resample']).default('middle'))
+    .option('--workers <n>', 'worker processes (default: one per core)', wholeNumber('--workers'), 0)
+    .option('--redo', 'extract again the clips the file already has');
+  addVisionOptions(cmd).action(async (source: string, flags: ExtractFlags) => {
+    const settings = settingsFromFlags(flags);
+    const clipWorker = workerScript('clip-worker');
+    if (ProjectStore.exists(source)) {
+      const summary = await withProgress('Extracting', 'clips', (ctx) =>
+        extractProject({ projectDir: source, settings, outFile: flags.out, which: flags.redo ? 'all' : 'pending' }, ctx, clipWorker),
+      );
+      printSummary(summary);
+      const store = ProjectStore.open(source);
+      const failed = store.listClips({ limit: 2000 }).items.filter((c) => c.extractStatus === 'failed');
+      store.close();
+      for (const c of failed) console.log(`  failed ${c.relPath}: ${c.extractError}`);
+      return;
+    }
+    if (!flags.out) throw new Error('--out FILE.h5 is needed when the source is a videos root (or give a project folder)');
+    const result = await withProgress('Extracting', 'clips', (ctx) => extractFolder(source, flags.out!, settings, ctx, clipWorker));
+    for (const s of result.skippedFiles) console.log(`  skipped ${s.path}: ${s.reason}`);
+    printSummary(result.summary);
+    for (const f of result.failures) console.log(`  failed ${f.relPath}: ${f.reason}`);
+  });
+}
+
+function printSummary(s: { total: number; extracted: number; skipped: number; failed: number; frames: number; seconds: number; framesPerSecond: number; outFile: string; detectorWarning?: string }): void {
+  if (s.detectorWarning) console.log(`Note: ${s.detectorWarning}`);
+  console.log(
+    `${s.extracted} clips extracted, ${s.skipped} already in the file, ${s.failed} failed, of ${s.total}; ` +
+      `${s.frames} frames in ${s.seconds.toFixed(1)} s (${s.framesPerSecond.toFixed(1)} frames/s)`,
+  );
+  console.log(`Keypoints: ${s.outFile}`);
+}

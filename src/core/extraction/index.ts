@@ -1,0 +1,4 @@
+export * from './extraction-settings';
+export * from './extract-folder';
+export * from './extract-project';
+export * from './run-extraction';
