@@ -1,0 +1,139 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { JobProgress } from '../../api';
+import { makeClip } from '../../test-support/make-clips';
+import { sharedData } from '../../test-support/shared-data';
+import { workerScript } from '../../workers/worker-script';
+import { readClipFrames, readSequenceFile } from '../dataset';
+import { JobRunner, forkSpawner, type JobContext } from '../jobs';
+import { importVideoFolder, ProjectStore } from '../project';
+import { probePendingClips } from '../project/probe-clips';
+import { ffmpegPath } from '../video/binaries';
+import { extractFolder } from './extract-folder';
+import { ExtractionSettings } from './extraction-settings';
+
+// Small and quick: the lite model on the whole frame; person boxes are tested in core/vision.
+const settings = ExtractionSettings.parse({ model: 'lite', detector: 'none', workers: 2, frames: 16 });
+const clipWorker = workerScript('clip-worker');
+let tmp: string;
+let videos: string;
+
+function ctx(signal = new AbortController().signal, log: JobProgress[] = []): JobContext {
+  return { signal, progress: (p) => log.push(p), log: () => undefined };
+}
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'gstudio-extract-'));
+  videos = join(tmp, 'videos');
+  // One second of the real hand video, under a name with spaces and non-ASCII letters.
+  mkdirSync(join(videos, 'hand'), { recursive: true });
+  execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-i', sharedData('video', 'hand_test_640x360.mp4'), '-t', '1', '-c:v', 'libx264', '-preset', 'ultrafast', join(videos, 'hand', 'main ñandú 1.mp4')]);
+  makeClip(join(videos, 'empty scene', 'bars.mp4'), { seconds: 1, source: 'smptebars' });
+  makeClip(join(videos, 'empty scene', 'one frame.mp4'), { seconds: 0.04 });
+  writeFileSync(join(videos, 'empty scene', 'zero.mp4'), '');
+  writeFileSync(join(videos, 'empty scene', 'notes.mp4'), 'this is a text file named like a video\n');
+  writeFileSync(join(videos, 'empty scene', 'corrupt.mp4'), Buffer.concat([Buffer.from('000000206674797069736f6d', 'hex'), Buffer.alloc(3000, 9)]));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('extracting a videos root to HDF5', () => {
+  it('writes the reference layout, reports each bad clip, and goes on', async () => {
+    const out = join(tmp, 'folder.h5');
+    const progress: JobProgress[] = [];
+    const { summary, failures } = await extractFolder(videos, out, settings, ctx(undefined, progress), clipWorker);
+    expect(summary).toMatchObject({ total: 6, extracted: 3, failed: 3, skipped: 0 });
+    expect(Object.fromEntries(failures.map((f) => [f.relPath, f.reason]))).toEqual({
+      'empty scene/zero.mp4': expect.stringMatching(/empty|0 bytes|cannot/i),
+      'empty scene/notes.mp4': expect.stringMatching(/invalid data|cannot read/i),
+      'empty scene/corrupt.mp4': expect.stringMatching(/invalid data|moov|cannot read/i),
+    });
+    expect(progress.at(-1)).toMatchObject({ done: 6, total: 6, failed: 3 });
+    expect(progress.some((p) => (p.framesPerSecond ?? 0) > 0)).toBe(true);
+
+    const file = await readSequenceFile(out);
+    expect(file.labelMap).toEqual({ 'empty scene': 0, hand: 1 });
+    expect([file.seqLen, file.numFeatures]).toEqual([16, 84]);
+    const byPath = Object.fromEntries(file.clips.map((c) => [c.originalPath, c]));
+    const hand = byPath['hand/main ñandú 1.mp4'];
+    expect(hand.label).toBe(1);
+    // One hand in every frame of the window: one slot filled with coordinates in (0, 1), the other zero;
+    // mostly the right slot (the lite model's handedness can waver on a frame or two).
+    let rightRows = 0;
+    for (let t = 0; t < 16; t++) {
+      const row = hand.data.subarray(t * 84, (t + 1) * 84);
+      const [left, right] = [row.subarray(0, 42), row.subarray(42)];
+      const filled = (v: Float32Array) => v.every((x) => x > 0 && x < 1);
+      const empty = (v: Float32Array) => v.every((x) => x === 0);
+      expect((filled(left) && empty(right)) || (empty(left) && filled(right))).toBe(true);
+      if (filled(right)) rightRows++;
+    }
+    expect(rightRows).toBeGreaterThanOrEqual(9);
+    // No hands: an all-zero sequence, as the reference writes it.
+    expect(byPath['empty scene/bars.mp4'].data.every((v) => v === 0)).toBe(true);
+    expect(byPath['empty scene/one frame.mp4'].data.every((v) => v === 0)).toBe(true);
+    // The per-frame records for the overlays hold every decoded frame, not just the window.
+    const frames = await readClipFrames(out, hand.key);
+    expect(frames).toHaveLength(25);
+    expect(frames!.every((f) => f.hands.length === 1)).toBe(true);
+    // Lite labels 19 of 25 frames Right here: handedness is per frame (see the note in hand-tracker).
+    expect(frames!.filter((f) => f.hands[0].handedness === 'Right').length).toBeGreaterThanOrEqual(16);
+
+    // The file is readable by h5py with the reference layout.
+    const py = `
+import h5py, json, sys
+f = h5py.File(sys.argv[1], 'r')
+lm = json.loads(f.attrs['label_map'])
+seqs = f['sequences']
+print(json.dumps({'label_map': lm, 'items': sorted([seqs[k].attrs['original_path'] if isinstance(seqs[k].attrs['original_path'], str) else seqs[k].attrs['original_path'].decode() for k in seqs]), 'shapes': sorted({str(seqs[k].shape) + str(seqs[k].dtype) for k in seqs}), 'labels': sorted(int(seqs[k].attrs['label']) for k in seqs)}))
+`;
+    const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+    const fromPython = JSON.parse(execFileSync(python, ['-c', py, out]).toString());
+    expect(fromPython).toEqual({
+      label_map: { 'empty scene': 0, hand: 1 },
+      items: ['empty scene/bars.mp4', 'empty scene/one frame.mp4', 'hand/main ñandú 1.mp4'],
+      shapes: ['(16, 84)float32'],
+      labels: [0, 0, 1],
+    });
+
+    // Running again finds everything done and redoes nothing.
+    const again = await extractFolder(videos, out, settings, ctx(), clipWorker);
+    expect(again.summary).toMatchObject({ extracted: 0, skipped: 3, failed: 3 });
+  });
+});
+
+describe('the extraction job of a project', () => {
+  it('records outcomes in the project, survives a cancel, and resumes without redoing clips', async () => {
+    const store = ProjectStore.create(join(tmp, 'project'));
+    importVideoFolder(store, videos);
+    await probePendingClips(store.dir, ctx());
+    expect(store.summary().totals).toMatchObject({ ok: 3, failed: 3 });
+
+    const runner = new JobRunner(forkSpawner(workerScript('job-worker')));
+    const params = { projectDir: store.dir, settings: { ...settings, workers: 1 } };
+    const first = runner.start('extract', params);
+    // Stop as soon as one clip is in: the file keeps it, the others stay pending.
+    await new Promise<void>((res) => runner.onUpdate((j) => j.id === first.id && j.progress.done >= 1 && res()));
+    first.cancel();
+    expect((await first.finished).state).toBe('cancelled');
+    const doneAfterCancel = store.listClips({ limit: 100 }).items.filter((c) => c.extractStatus === 'done').length;
+    expect(doneAfterCancel).toBeGreaterThanOrEqual(1);
+
+    const second = await runner.start('extract', params).finished;
+    expect(second.state).toBe('done');
+    const result = second.result as { extracted: number; skipped: number; failed: number };
+    expect(result.extracted + result.skipped).toBe(3 - doneAfterCancel + result.skipped);
+    expect(result.extracted).toBe(3 - doneAfterCancel);
+
+    const clips = Object.fromEntries(store.listClips({ limit: 100 }).items.map((c) => [c.relPath, c]));
+    expect(clips['hand/main ñandú 1.mp4']).toMatchObject({ extractStatus: 'done', handsFraction: 1 });
+    expect(clips['empty scene/bars.mp4']).toMatchObject({ extractStatus: 'done', handsFraction: 0 });
+    // Unreadable clips never reach extraction: probing already recorded why.
+    expect(clips['empty scene/corrupt.mp4']).toMatchObject({ status: 'failed', extractStatus: 'pending' });
+    const file = await readSequenceFile(join(store.dir, 'keypoints.h5'));
+    expect(file.clips).toHaveLength(3);
+    store.close();
+  });
+});
