@@ -145,6 +145,24 @@ describe('web mode security', () => {
   });
 });
 
+describe('extracting keypoints', () => {
+  it('runs from the Extraction view with progress, and the coverage updates', async () => {
+    await page.getByRole('link', { name: 'Extraction', exact: true }).click();
+    await page.getByLabel('Hand model').selectOption('lite');
+    await page.getByLabel('Person detector').selectOption('none');
+    await page.getByLabel('Frames per sequence').fill('16');
+    await page.getByRole('button', { name: 'Extract pending clips' }).click();
+    await page.getByText(/^done$/i).waitFor({ timeout: 120_000 });
+    const coverage = page.getByLabel('Extraction coverage');
+    await coverage.getByText('Extracted').waitFor();
+    expect(await coverage.locator('dd').first().textContent()).toBe('5');
+    expect(await page.getByText(/frames\/s/).first().isVisible()).toBe(true);
+    await screenshot(page, 'extraction-done');
+    await page.getByRole('link', { name: 'Project', exact: true }).click();
+    await page.getByText('5 of 5 extracted').waitFor();
+  });
+});
+
 describe('relabelling while reviewing', () => {
   it('relabels with a key, undoes with Ctrl+Z, and both survive a reload', async () => {
     await page.getByRole('link', { name: 'Clips', exact: true }).click();

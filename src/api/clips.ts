@@ -31,6 +31,7 @@ export type Clip = z.infer<typeof Clip>;
 export const ClipFilter = z.object({
   classId: z.number().int().optional(),
   status: ClipStatus.optional(),
+  extractStatus: ExtractStatus.optional(),
   search: z.string().max(200).optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(2000).default(200),

@@ -4,6 +4,7 @@ export * from './channels';
 export * from './client';
 export * from './clips';
 export * from './events';
+export * from './extraction';
 export * from './jobs';
 export * from './methods';
 export * from './project';

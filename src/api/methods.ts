@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Clip, ClipFilter, ClipPage, LabelChange, LabelEvent } from './clips';
+import { ExtractionSettings, ExtractionStatus } from './extraction';
 import { JobInfo } from './jobs';
 import { ImportReport, ProjectSummary } from './project';
 
@@ -41,6 +42,17 @@ export const methods = {
   'labels.undo': method(Empty, LabelChange.nullable()),
   'labels.redo': method(Empty, LabelChange.nullable()),
   'labels.history': method(z.object({ clipId: Id }).strict(), z.array(LabelEvent)),
+  'extraction.status': method(Empty, ExtractionStatus),
+  'extraction.start': method(
+    z
+      .object({
+        which: z.enum(['pending', 'failed', 'all', 'selected']).default('pending'),
+        clipIds: z.array(Id).max(100_000).optional(),
+        settings: ExtractionSettings.partial().strict().optional(),
+      })
+      .strict(),
+    z.object({ jobId: z.string() }),
+  ),
   'jobs.list': method(Empty, z.array(JobInfo)),
   'jobs.cancel': method(z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() })),
 } as const;

@@ -17,6 +17,9 @@ export const ClassSummary = z.object({
   failed: z.number().int(),
   pending: z.number().int(),
   durationSeconds: z.number(),
+  /** Extraction coverage of the readable clips. */
+  extracted: z.number().int(),
+  extractFailed: z.number().int(),
 });
 export type ClassSummary = z.infer<typeof ClassSummary>;
 
@@ -29,6 +32,8 @@ export const ProjectSummary = z.object({
     failed: z.number().int(),
     pending: z.number().int(),
     durationSeconds: z.number(),
+    extracted: z.number().int(),
+    extractFailed: z.number().int(),
   }),
 });
 export type ProjectSummary = z.infer<typeof ProjectSummary>;

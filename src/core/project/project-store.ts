@@ -117,7 +117,9 @@ export class ProjectStore {
            COALESCE(SUM(c.status = 'ok'), 0) AS ok,
            COALESCE(SUM(c.status = 'failed'), 0) AS failed,
            COALESCE(SUM(c.status = 'pending'), 0) AS pending,
-           COALESCE(SUM(c.duration), 0) AS durationSeconds
+           COALESCE(SUM(c.duration), 0) AS durationSeconds,
+           COALESCE(SUM(c.status = 'ok' AND c.extract_status = 'done'), 0) AS extracted,
+           COALESCE(SUM(c.status = 'ok' AND c.extract_status = 'failed'), 0) AS extractFailed
          FROM classes k LEFT JOIN clips c ON c.class_id = k.id AND c.status != 'missing'
          GROUP BY k.id ORDER BY k.name`,
       )
@@ -129,8 +131,10 @@ export class ProjectStore {
         failed: t.failed + c.failed,
         pending: t.pending + c.pending,
         durationSeconds: t.durationSeconds + c.durationSeconds,
+        extracted: t.extracted + c.extracted,
+        extractFailed: t.extractFailed + c.extractFailed,
       }),
-      { clips: 0, ok: 0, failed: 0, pending: 0, durationSeconds: 0 },
+      { clips: 0, ok: 0, failed: 0, pending: 0, durationSeconds: 0, extracted: 0, extractFailed: 0 },
     );
     return { project: this.info(), classes, totals };
   }
@@ -206,6 +210,10 @@ export class ProjectStore {
       where.push('c.status = ?');
       args.push(filter.status);
     }
+    if (filter.extractStatus !== undefined) {
+      where.push('c.extract_status = ?');
+      args.push(filter.extractStatus);
+    }
     if (filter.search) {
       where.push("c.rel_path LIKE ? ESCAPE '\\'");
       args.push(`%${filter.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
@@ -246,6 +254,35 @@ export class ProjectStore {
   }
 
   // --- extraction ---
+
+  /** Project settings are one JSON object; each part (e.g. 'extraction') is validated by its owner. */
+  setting(key: string): unknown {
+    const row = this.db.prepare('SELECT settings FROM project WHERE id = 1').get() as { settings: string };
+    return (JSON.parse(row.settings) as Record<string, unknown>)[key];
+  }
+
+  setSetting(key: string, value: unknown): void {
+    this.db.transaction(() => {
+      const row = this.db.prepare('SELECT settings FROM project WHERE id = 1').get() as { settings: string };
+      const all = JSON.parse(row.settings) as Record<string, unknown>;
+      all[key] = value;
+      this.db.prepare('UPDATE project SET settings = ? WHERE id = 1').run(JSON.stringify(all));
+    })();
+  }
+
+  extractionCounts(): { done: number; failed: number; pending: number; stale: number; unreadable: number } {
+    const row = this.db
+      .prepare(
+        `SELECT COALESCE(SUM(status = 'ok' AND extract_status = 'done'), 0) AS done,
+           COALESCE(SUM(status = 'ok' AND extract_status = 'failed'), 0) AS failed,
+           COALESCE(SUM(status IN ('ok', 'pending') AND extract_status = 'pending'), 0) AS pending,
+           COALESCE(SUM(status = 'ok' AND extract_status = 'stale'), 0) AS stale,
+           COALESCE(SUM(status = 'failed'), 0) AS unreadable
+         FROM clips`,
+      )
+      .get() as { done: number; failed: number; pending: number; stale: number; unreadable: number };
+    return row;
+  }
 
   classNames(): string[] {
     return (this.db.prepare('SELECT name FROM classes ORDER BY name').all() as { name: string }[]).map((r) => r.name);

@@ -1,10 +1,14 @@
 import { userInfo } from 'node:os';
 import type { z } from 'zod';
+import { existsSync } from 'node:fs';
 import {
+  ExtractionSettings,
   isMethodName,
   methods,
   type CallOutcome,
+  type ExtractionStatus,
   type JobInfo,
+  type JobKind,
   type MethodName,
   type Methods,
   type Result,
@@ -12,7 +16,7 @@ import {
 } from '../../api';
 import { StudioError, errorMessage } from '../errors';
 import { JobRunner, type Spawner } from '../jobs';
-import { importVideoFolder, ProjectStore } from '../project';
+import { importVideoFolder, ProjectStore, projectFiles } from '../project';
 import { resolveClipMedia, type MediaFile } from './media-file';
 
 /** What a transport brings: how jobs are started, and the native abilities it has. */
@@ -103,6 +107,17 @@ export class StudioService {
     'labels.undo': () => this.labelChange(this.requireStore().labels.undo()),
     'labels.redo': () => this.labelChange(this.requireStore().labels.redo()),
     'labels.history': ({ clipId }) => this.requireStore().labels.history(clipId),
+    'extraction.status': () => this.extractionStatus(),
+    'extraction.start': ({ which, clipIds, settings }) => {
+      const store = this.requireStore();
+      this.ensureIdle('extract');
+      if (this.runner.running('probe')) throw new StudioError('busy', 'Clips are still being probed: extraction can start when probing is done');
+      if (which === 'selected' && !clipIds?.length) throw new StudioError('invalid_input', 'Select the clips to extract first');
+      const merged = ExtractionSettings.parse({ ...this.extractionStatus().settings, ...settings });
+      store.setSetting('extraction', merged);
+      const params = { projectDir: store.dir, which: which === 'selected' ? 'all' : which, clipIds: which === 'selected' ? clipIds : undefined, settings: merged };
+      return { jobId: this.startJob('extract', params) };
+    },
     'jobs.list': () => this.runner.list(),
     'jobs.cancel': ({ id }) => ({ cancelled: this.runner.cancel(id) }),
   };
@@ -138,8 +153,13 @@ export class StudioService {
   private startProbe(): string | null {
     const store = this.requireStore();
     if (store.clipIdsWithStatus('pending').length === 0) return null;
-    const params = { projectDir: store.dir };
-    const job = this.runner.start('probe', params);
+    return this.startJob('probe', { projectDir: store.dir });
+  }
+
+  /** Starts a job on the open project, records it there, and tells the UI when clips changed. */
+  private startJob(kind: JobKind, params: { projectDir: string }): string {
+    const store = this.requireStore();
+    const job = this.runner.start(kind, params);
     const info = this.runner.get(job.id);
     if (info) store.recordJob(info, params);
     void job.finished.then((final) => {
@@ -147,6 +167,18 @@ export class StudioService {
       this.emit({ type: 'project', what: 'clips' });
     });
     return job.id;
+  }
+
+  private extractionStatus(): ExtractionStatus {
+    const store = this.requireStore();
+    const saved = ExtractionSettings.safeParse(store.setting('extraction') ?? {});
+    const file = projectFiles(store.dir).keypoints;
+    return {
+      settings: saved.success ? saved.data : ExtractionSettings.parse({}),
+      keypointsFile: file,
+      fileExists: existsSync(file),
+      counts: store.extractionCounts(),
+    };
   }
 
   private onJob(job: JobInfo) {

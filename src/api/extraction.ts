@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** The notebook's extraction parameters (PIPELINE.md) with the studio's defaults. */
+export const ExtractionSettings = z.object({
+  /** NUM_FRAMES_PER_VIDEO. */
+  frames: z.number().int().min(1).max(10_000).default(30),
+  /** How a clip becomes `frames` frames: the reference's middle window, or resampled over the clip. */
+  sequenceMode: z.enum(['middle', 'resample']).default('middle'),
+  model: z.enum(['full', 'lite']).default('full'),
+  detector: z.enum(['yolox', 'none']).default('yolox'),
+  detectorPath: z.string().max(4096).optional(),
+  personConfidence: z.number().min(0).max(1).default(0.5),
+  maxHands: z.number().int().min(1).max(2).default(2),
+  minDetectionConfidence: z.number().min(0).max(1).default(0.5),
+  minTrackingConfidence: z.number().min(0).max(1).default(0.5),
+  tracking: z.boolean().default(true),
+  /** Downscale frames so the long side is at most this before detection (0 = full size). */
+  maxSide: z.number().int().min(0).max(8192).default(0),
+  /** Worker processes; 0 = one per core. */
+  workers: z.number().int().min(0).max(64).default(0),
+});
+export type ExtractionSettings = z.infer<typeof ExtractionSettings>;
+export type ExtractionSettingsInput = z.input<typeof ExtractionSettings>;
+
+export const ExtractionStatus = z.object({
+  settings: ExtractionSettings,
+  keypointsFile: z.string(),
+  fileExists: z.boolean(),
+  counts: z.object({ done: z.number().int(), failed: z.number().int(), pending: z.number().int(), stale: z.number().int(), unreadable: z.number().int() }),
+});
+export type ExtractionStatus = z.infer<typeof ExtractionStatus>;
