@@ -11,3 +11,4 @@ export * from './batches';
 export * from './augmentation';
 export * from './keypoint-csv';
 export { checkHdf5File } from './hdf5-module';
+export * from './synthetic-sequences';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { InvalidInputError } from '../errors';
-import { openWriter } from './sequence-file-writer';
+import { writeSequenceFile, type ClipInput } from './sequence-file-writer';
 
 /**
  * Converts a keypoint CSV (each row: label index, then seqLen × numFeatures numbers, as in the
@@ -16,7 +16,7 @@ export async function convertKeypointCsv(options: {
   const { csvPath, classNames, seqLen, outPath } = options;
   const rows = readFileSync(csvPath, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
   const labelMap = Object.fromEntries(classNames.map((c, i) => [c, i]));
-  const writer = await openWriter(outPath, { labelMap, extraction: { numFrames: seqLen, source: 'keypoint-csv', csv: csvPath } });
+  const clips: ClipInput[] = [];
   let index = 0;
   for (const row of rows) {
     const values = row.split(',').map(Number);
@@ -25,9 +25,9 @@ export async function convertKeypointCsv(options: {
     if (!Number.isInteger(label) || label < 0 || label >= classNames.length) throw new InvalidInputError(`${csvPath} row ${index + 1}: label ${values[0]} is not one of the ${classNames.length} classes`);
     if (seq.length % seqLen !== 0 || seq.some(Number.isNaN)) throw new InvalidInputError(`${csvPath} row ${index + 1}: ${seq.length} values do not make ${seqLen} frames`);
     const rel = `${classNames[label]}/row_${String(index).padStart(5, '0')}`;
-    await writer.putClip({ relativePath: rel, className: classNames[label], sequence: seq, shape: [seqLen, seq.length / seqLen] });
+    clips.push({ relativePath: rel, className: classNames[label], sequence: seq, shape: [seqLen, seq.length / seqLen] });
     index++;
   }
-  await writer.close();
+  await writeSequenceFile(outPath, clips, { labelMap, extraction: { numFrames: seqLen, numFeatures: clips[0]?.shape[1], source: 'keypoint-csv' } });
   return { clips: index };
 }

@@ -24,6 +24,8 @@ export interface RewriteRequest {
   relabel?: Record<string, string>;
   labelMap?: Record<string, number>;
   extraction?: ExtractionSettings;
+  /** Ignore any existing file: write only `add`. */
+  fresh?: boolean;
 }
 
 function setAttr(obj: H5Group, name: string, value: string | number): void {
@@ -49,7 +51,7 @@ export async function rewriteSequenceFile(path: string, req: RewriteRequest): Pr
   const lib = await hdf5();
   const add = req.add ?? [];
   const relabel = req.relabel ?? {};
-  const exists = existsSync(path);
+  const exists = !req.fresh && existsSync(path);
   const old = exists ? await openHdf5(path) : null;
   let oldNames: string[] = [];
   let oldMap: Record<string, number> = {};

@@ -85,16 +85,8 @@ export class SequenceFileWriter {
       throw new InvalidInputError(`clip ${clip.relativePath}: class "${clip.className}" is not in the label map`);
     }
     this.shape = [frames, features];
-    const relativePath = normaliseRelativePath(clip.relativePath);
-    const name = this.nameFor(relativePath);
-    const entry: JournalEntry = {
-      name,
-      relativePath,
-      originalPath: clip.originalPath ?? relativePath,
-      className: clip.className,
-      sequence: { data: clip.sequence, shape: [frames, features] },
-      frames: clip.frames ? encodeFrameRecords(clip.frames) : null,
-    };
+    const entry = journalEntryOf(clip, (rel) => this.nameFor(rel));
+    const name = entry.name;
     await writeJournalEntry(this.journalDir, entry);
     this.names.add(name);
     this.sinceFlush++;
@@ -117,6 +109,35 @@ export class SequenceFileWriter {
     await this.flush();
     removeJournalDirIfEmpty(this.journalDir);
   }
+}
+
+function journalEntryOf(clip: ClipInput, nameFor: (rel: string) => string): JournalEntry {
+  const relativePath = normaliseRelativePath(clip.relativePath);
+  return {
+    name: nameFor(relativePath),
+    relativePath,
+    originalPath: clip.originalPath ?? relativePath,
+    className: clip.className,
+    sequence: { data: clip.sequence, shape: clip.shape },
+    frames: clip.frames ? encodeFrameRecords(clip.frames) : null,
+  };
+}
+
+/**
+ * Writes a whole keypoint file in one atomic step (imports, conversions, synthetic sets); for
+ * extraction, where clips arrive one by one and a crash must not lose them, use `openWriter`.
+ */
+export async function writeSequenceFile(path: string, clips: ClipInput[], options: Omit<WriterOptions, 'flushEvery'> = {}): Promise<string[]> {
+  const shape = clips[0]?.shape;
+  for (const c of clips) {
+    if (c.sequence.length !== c.shape[0] * c.shape[1] || c.shape[0] !== shape[0] || c.shape[1] !== shape[1]) {
+      throw new InvalidInputError(`clip ${c.relativePath}: shape [${c.shape}] with ${c.sequence.length} values does not match [${shape}]`);
+    }
+  }
+  const entries = clips.map((c) => journalEntryOf(c, clipDatasetName));
+  if (new Set(entries.map((e) => e.name)).size !== entries.length) throw new InvalidInputError('two clips have the same relative path');
+  await rewriteSequenceFile(path, { add: entries, labelMap: options.labelMap, extraction: options.extraction, fresh: true });
+  return entries.map((e) => e.name);
 }
 
 export async function openWriter(path: string, options: WriterOptions = {}): Promise<SequenceFileWriter> {

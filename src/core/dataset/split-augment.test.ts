@@ -1,0 +1,90 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TrainingDataError } from '../errors';
+import { augmentSequence, DEFAULT_AUGMENTATION } from './augmentation';
+import { SeededRandom } from './seeded-random';
+import { loadSplit, saveSplit, splitDataset } from './split';
+
+const items = (counts: number[]) => counts.flatMap((n, label) => Array.from({ length: n }, (_, i) => ({ key: `c${label}_${i}`, label })));
+
+describe('split', () => {
+  it('is stratified: test first, then validation, each class in proportion, disjoint and complete', () => {
+    const all = items([100, 40, 20]);
+    const { split, stratified, warnings } = splitDataset(all, { valFraction: 0.15, testFraction: 0.15, seed: 42 });
+    expect(stratified).toBe(true);
+    expect(warnings).toEqual([]);
+    const keys = [...split.train, ...split.val, ...split.test];
+    expect(new Set(keys).size).toBe(all.length);
+    const count = (part: string[], label: number) => part.filter((k) => k.startsWith(`c${label}_`)).length;
+    expect([0, 1, 2].map((c) => count(split.test, c))).toEqual([15, 6, 3]);
+    expect([0, 1, 2].map((c) => count(split.val, c))).toEqual([15, 6, 3]);
+    // Same seed, same split; another seed, another.
+    expect(splitDataset(all, { valFraction: 0.15, testFraction: 0.15, seed: 42 }).split).toEqual(split);
+    expect(splitDataset(all, { valFraction: 0.15, testFraction: 0.15, seed: 7 }).split.test).not.toEqual(split.test);
+  });
+
+  it('falls back to a plain seeded split when a class is too small, and says so', () => {
+    const all = items([30, 30, 1]);
+    const r = splitDataset(all, { valFraction: 0.15, testFraction: 0.15, seed: 1 });
+    expect(r.stratified).toBe(false);
+    expect(r.warnings[0]).toMatch(/not stratified.*2 \(1 clip\)/);
+    expect(r.split.train.length + r.split.val.length + r.split.test.length).toBe(61);
+    expect(r.split.val.length).toBeGreaterThan(0);
+    expect(() => splitDataset(items([1, 1]), { valFraction: 0.15, testFraction: 0.15, seed: 1 })).toThrow(TrainingDataError);
+  });
+
+  it('round-trips split.json and rejects one that names unknown clips', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gs-split-'));
+    const { split } = splitDataset(items([10, 10]), { valFraction: 0.2, testFraction: 0.2, seed: 3 });
+    saveSplit(join(dir, 'split.json'), split);
+    expect(loadSplit(join(dir, 'split.json'), items([10, 10]).map((i) => i.key))).toEqual(split);
+    expect(() => loadSplit(join(dir, 'split.json'), ['c0_0'])).toThrow(/does not have/);
+  });
+});
+
+describe('augmentation', () => {
+  const T = 4;
+  const F = 84;
+  function twoHands(): Float32Array {
+    const s = new Float32Array(T * F);
+    for (let t = 0; t < 3; t++) {
+      for (let k = 0; k < 21; k++) {
+        s.set([0.2 + k * 0.001, 0.5 + t * 0.01], t * F + k * 2); // slot 0: left hand
+        if (t < 2) s.set([0.8 - k * 0.001, 0.5], t * F + 42 + k * 2); // slot 1: right hand
+      }
+    }
+    return s; // frame 3 is padding
+  }
+
+  it('is seeded, keeps missing hands and padding zero, and changes the points', () => {
+    const a = twoHands();
+    const b = twoHands();
+    augmentSequence(a, T, F, new SeededRandom(5), { ...DEFAULT_AUGMENTATION, timeStretch: 0, frameDrop: 0, mirror: 0 });
+    augmentSequence(b, T, F, new SeededRandom(5), { ...DEFAULT_AUGMENTATION, timeStretch: 0, frameDrop: 0, mirror: 0 });
+    expect(Array.from(a)).toEqual(Array.from(b));
+    expect(Array.from(a)).not.toEqual(Array.from(twoHands()));
+    expect(a.subarray(2 * F + 42, 3 * F).every((v) => v === 0)).toBe(true);
+    expect(a.subarray(3 * F).every((v) => v === 0)).toBe(true);
+  });
+
+  it('mirror flips x and swaps the left and right hand slots', () => {
+    const s = twoHands();
+    const none = { rotationDeg: 0, scale: 0, shift: 0, timeStretch: 0, frameDrop: 0, mirror: 1, slotSize: 42 };
+    augmentSequence(s, T, F, new SeededRandom(1), none);
+    // Frame 2 had only a left hand (slot 0); now it is in slot 1, and slot 0 is empty.
+    expect(s.subarray(2 * F, 2 * F + 42).every((v) => v === 0)).toBe(true);
+    expect(s[2 * F + 43]).toBeCloseTo(0.52, 5);
+    // x is mirrored about the centre of the points: the left hand (small x) now has a large x.
+    expect(s[0 * F + 42]).toBeGreaterThan(0.5);
+    expect(s[0 * F]).toBeLessThan(0.5);
+  });
+
+  it('frame drop and time stretch keep the sequence length and pad with zeros at the end', () => {
+    const s = twoHands();
+    augmentSequence(s, T, F, new SeededRandom(9), { ...DEFAULT_AUGMENTATION, timeStretch: 0.3, frameDrop: 0.3 });
+    expect(s.length).toBe(T * F);
+    expect(s.subarray(0, F).some((v) => v !== 0)).toBe(true);
+  });
+});

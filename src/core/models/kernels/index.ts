@@ -1,0 +1,3 @@
+export * from './kernel-set';
+export { autodiffKernels } from './autodiff-kernels';
+export { tfjsOpsKernels } from './tfjs-ops-kernels';

@@ -1,0 +1,359 @@
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
+import { augmentSequence } from '../dataset/augmentation';
+import { batchIndices, gatherBatch } from '../dataset/batches';
+import { SeededRandom } from '../dataset/seeded-random';
+import { readSequenceFile, type SequenceFile } from '../dataset/sequence-file-reader';
+import { packSequences, type SequenceSet } from '../dataset/sequence-set';
+import { loadSplit, saveSplit, splitDataset, type DatasetSplit } from '../dataset/split';
+import { CancelledError, TrainingDataError } from '../errors';
+import { classificationReport, macroF1, accuracy, type EvaluationReport } from '../evaluation/classification-metrics';
+import { clipPredictions, predictSet, type ClipPrediction } from '../evaluation/predictions';
+import { confusionMatrixSvg, lineChartSvg } from '../evaluation/svg-charts';
+import { createClassifier } from '../models/create-classifier';
+import type { KernelSet } from '../models/kernels/kernel-set';
+import { tfjsOpsKernels } from '../models/kernels/tfjs-ops-kernels';
+import { loadClassifier, saveClassifier, type ModelMetadata } from '../models/model-files';
+import type { ModelSpec } from '../models/model-spec';
+import type { SequenceClassifier } from '../models/sequence-classifier';
+import { AdamW } from './adamw';
+import { pickBackend, type BackendChoice } from './backend';
+import { EarlyStopping } from './early-stopping';
+import { writeMetricsCsv, type EpochMetrics } from './metrics-log';
+import { ReduceOnPlateau } from './reduce-on-plateau';
+import { runFiles } from './run-files';
+import { loadTrainingState, saveTrainingState } from './training-state';
+import { augmentationOf, resumeKey, trainingOptionsSchema, type TrainingOptions, type TrainingOptionsInput } from './training-options';
+
+export interface BatchProgress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  /** Samples done in this epoch / in it in all. */
+  done: number;
+  total: number;
+  samplesPerSecond: number;
+  loss: number;
+}
+
+export interface EpochProgress {
+  epoch: number;
+  epochs: number;
+  metrics: EpochMetrics;
+  isBest: boolean;
+  bestEpoch: number;
+  bestValF1: number;
+  samplesPerSecond: number;
+  elapsedSeconds: number;
+  /** Upper bound: assumes no early stop. */
+  etaSeconds: number;
+}
+
+export interface TrainingCallbacks {
+  onBatch?: (p: BatchProgress) => void;
+  onEpoch?: (p: EpochProgress) => void;
+  /** Stops after the current batch; the last finished epoch's state stays on disk for resume. */
+  signal?: AbortSignal;
+  /** The layer math (seam for fused kernels). Default: tfjs ops with hand-written gradients. */
+  kernels?: KernelSet;
+}
+
+export interface TrainingSummary {
+  status: 'completed' | 'early_stopped';
+  runDir: string;
+  dataPath: string;
+  backend: BackendChoice;
+  kernels: string;
+  spec: ModelSpec;
+  options: TrainingOptions;
+  labels: string[];
+  dataset: { clips: number; seqLen: number; numFeatures: number; extraction: ModelMetadata['extraction'] };
+  split: { train: number; val: number; test: number; stratified: boolean | null; reused: boolean };
+  epochsRun: number;
+  bestEpoch: number;
+  bestValF1: number;
+  resumedFromEpoch: number | null;
+  test: { loss: number; accuracy: number; macro_f1: number };
+  trainSamplesPerSecond: number;
+  durationSeconds: number;
+  parameters: number;
+  warnings: string[];
+}
+
+export interface TrainingResult {
+  summary: TrainingSummary;
+  testReport: EvaluationReport;
+  /** Every test clip with its probability vector (for the project store). */
+  testPredictions: ClipPrediction[];
+}
+
+function extractionOf(file: SequenceFile): ModelMetadata['extraction'] {
+  const ex = file.extraction ?? {};
+  return {
+    ...ex,
+    numFrames: file.seqLen,
+    numFeatures: file.numFeatures,
+    resampling: typeof ex.resampling === 'string' ? ex.resampling : null,
+  };
+}
+
+function checkClasses(file: SequenceFile): void {
+  const counts = new Map<number, number>();
+  for (const c of file.clips) counts.set(c.label, (counts.get(c.label) ?? 0) + 1);
+  if (counts.size < 2) {
+    const only = file.classNames[[...counts.keys()][0]];
+    throw new TrainingDataError(`${file.path} has clips of one class only ("${only}"); a classifier needs at least two classes: add clips of another class`);
+  }
+}
+
+function drawOrLoadSplit(o: TrainingOptions, file: SequenceFile, splitPath: string, warnings: string[]): { split: DatasetSplit; stratified: boolean | null; reused: boolean } {
+  const keys = file.clips.map((c) => c.key);
+  if (o.splitPath) return { split: loadSplit(o.splitPath, keys), stratified: null, reused: true };
+  if (o.resume && existsSync(splitPath)) return { split: loadSplit(splitPath, keys), stratified: null, reused: true };
+  const result = splitDataset(
+    file.clips.map((c) => ({ key: c.key, label: c.label })),
+    { valFraction: o.valFraction, testFraction: o.testFraction, seed: o.seed },
+  );
+  warnings.push(...result.warnings);
+  return { split: result.split, stratified: result.stratified, reused: false };
+}
+
+function crossEntropy(logits: tf.Tensor2D, y: Int32Array, numClasses: number): tf.Scalar {
+  const onehot = tf.oneHot(tf.tensor1d(y, 'int32'), numClasses);
+  return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
+}
+
+/**
+ * Trains a classifier on a keypoint HDF5 file: the reference loop (PIPELINE.md §5-§8) with AdamW,
+ * reduce-on-plateau and early stopping on validation macro F1, the best checkpoint kept, one metrics
+ * row per epoch, resumable state each epoch; then the best model on the test split.
+ * One seed fixes the split, the initial weights, the shuffles, the dropout masks and augmentation.
+ */
+export async function train(input: TrainingOptionsInput, callbacks: TrainingCallbacks = {}): Promise<TrainingResult> {
+  const o = trainingOptionsSchema.parse(input);
+  const files = runFiles(o.runDir);
+  const kernels = callbacks.kernels ?? tfjsOpsKernels;
+  const started = performance.now();
+  const backend = await pickBackend(o.backend);
+  const warnings: string[] = [];
+
+  const file = await readSequenceFile(o.dataPath);
+  warnings.push(...file.warnings);
+  checkClasses(file);
+  mkdirSync(o.runDir, { recursive: true });
+  const { split, stratified, reused } = drawOrLoadSplit(o, file, files.split, warnings);
+  saveSplit(files.split, split);
+  const pack = (keys: string[]) => packSequences(file.clips, keys, file.seqLen, file.numFeatures);
+  const trainSet = pack(split.train);
+  const valSet = pack(split.val);
+  const testSet = pack(split.test);
+  const numClasses = file.classNames.length;
+  if (trainSet.keys.length === 0) throw new TrainingDataError('the training split is empty; add clips');
+
+  const spec: ModelSpec = {
+    type: o.model,
+    inputSize: file.numFeatures,
+    seqLen: file.seqLen,
+    numClasses,
+    hiddenSize: o.hiddenSize,
+    numLayers: o.numLayers,
+    dropout: o.dropout,
+    ...(o.numHeads ? { numHeads: o.numHeads } : {}),
+  };
+  const master = new SeededRandom(o.seed);
+  const initSeed = master.nextUint32();
+  let shuffleRng = master.fork(1);
+  let dropoutRng = master.fork(2);
+  let augmentRng = master.fork(3);
+  const model = createClassifier(spec, initSeed, kernels);
+  const optimizer = new AdamW(model.params.list(), { lr: o.lr, weightDecay: o.weightDecay });
+  const plateau = new ReduceOnPlateau({ factor: o.lrFactor, patience: o.lrPatience, minLr: o.minLr });
+  const early = new EarlyStopping(o.patience);
+  let rows: EpochMetrics[] = [];
+  let startEpoch = 1;
+  let elapsedBefore = 0;
+  let samplesTrained = 0;
+  const trainSeconds = { value: 0 };
+  let resumedFromEpoch: number | null = null;
+  const optionsKey = resumeKey(o);
+  const hyperparameters = JSON.parse(JSON.stringify({ ...o, resume: undefined, runDir: undefined, dataPath: undefined }));
+  const extraction = extractionOf(file);
+  const meta = (epoch: number, valF1: number): ModelMetadata => ({
+    spec,
+    labelMap: file.labelMap,
+    labels: file.classNames,
+    inputShape: [file.seqLen, file.numFeatures],
+    hyperparameters,
+    extraction,
+    epoch,
+    valF1,
+    backend: backend.backend,
+    kernels: kernels.name,
+  });
+
+  try {
+    if (o.resume) {
+      const saved = loadTrainingState(files.state);
+      if (saved) {
+        if (saved.state.optionsKey !== optionsKey) {
+          throw new TrainingDataError(`${o.runDir} holds a run with other options; resume it with the same options, or train into a new run directory`);
+        }
+        model.params.load(Object.fromEntries(saved.state.params.map((p, i) => [p.name, { shape: p.shape, data: saved.weights[i] }])));
+        optimizer.setState({ step: saved.state.optimizerStep, lr: saved.state.lr, moments: saved.moments });
+        shuffleRng = new SeededRandom(saved.state.rng.shuffle);
+        dropoutRng = new SeededRandom(saved.state.rng.dropout);
+        augmentRng = new SeededRandom(saved.state.rng.augment);
+        plateau.setState(saved.state.plateau);
+        early.setState(saved.state.early);
+        rows = saved.state.rows;
+        startEpoch = saved.state.epoch + 1;
+        elapsedBefore = saved.state.elapsedSeconds;
+        samplesTrained = saved.state.samplesTrained;
+        trainSeconds.value = saved.state.trainSeconds;
+        resumedFromEpoch = saved.state.epoch;
+      }
+    } else {
+      // A fresh run replaces what a previous run left in this directory.
+      rmSync(files.state, { recursive: true, force: true });
+      rmSync(files.model, { recursive: true, force: true });
+    }
+
+    const augment = o.augment ? augmentationOf(o) : null;
+    let stoppedEarly = early.shouldStop && rows.length > 0;
+    for (let epoch = startEpoch; epoch <= o.epochs && !stoppedEarly; epoch++) {
+      const epochStart = performance.now();
+      const batches = batchIndices(trainSet.keys.length, o.batchSize, shuffleRng);
+      let lossSum = 0;
+      let correct = 0;
+      let done = 0;
+      for (let b = 0; b < batches.length; b++) {
+        if (callbacks.signal?.aborted) throw new CancelledError(`Training cancelled during epoch ${epoch}; ${epoch - 1} finished epoch(s) are saved: resume to continue`);
+        const batch = gatherBatch(trainSet, batches[b], augment ? (seq) => augmentSequence(seq, trainSet.seqLen, trainSet.numFeatures, augmentRng, augment) : undefined);
+        const n = batches[b].length;
+        const [loss, hits] = tf.tidy(() => {
+          const x = tf.tensor3d(batch.x, [n, trainSet.seqLen, trainSet.numFeatures]);
+          let predicted: tf.Tensor | null = null;
+          const { value, grads } = tf.variableGrads(() => {
+            const logits = model.forward(x, { training: true, rng: dropoutRng });
+            // Kept: variableGrads disposes everything else made inside.
+            predicted = tf.keep(tf.argMax(logits, 1));
+            return crossEntropy(logits, batch.y, numClasses);
+          }, model.params.list());
+          optimizer.apply(grads);
+          const pred = predicted!.dataSync();
+          predicted!.dispose();
+          let h = 0;
+          for (let i = 0; i < n; i++) if (pred[i] === batch.y[i]) h++;
+          return [value.dataSync()[0], h] as const;
+        });
+        lossSum += loss * n;
+        correct += hits;
+        done += n;
+        const seconds = (performance.now() - epochStart) / 1000;
+        callbacks.onBatch?.({ epoch, epochs: o.epochs, batch: b + 1, batches: batches.length, done, total: trainSet.keys.length, samplesPerSecond: done / Math.max(seconds, 1e-9), loss });
+      }
+      trainSeconds.value += (performance.now() - epochStart) / 1000;
+      samplesTrained += done;
+      const val = predictSet(model, valSet);
+      const row: EpochMetrics = {
+        epoch,
+        train_loss: lossSum / done,
+        train_acc: correct / done,
+        val_loss: val.loss,
+        val_acc: accuracy(valSet.y, val.predicted),
+        val_f1: macroF1(valSet.y, val.predicted, numClasses),
+        lr: optimizer.lr,
+      };
+      rows.push(row);
+      const isBest = early.update(epoch, row.val_f1);
+      if (isBest) await saveClassifier(files.model, model, meta(epoch, row.val_f1));
+      optimizer.lr = plateau.step(row.val_f1, optimizer.lr);
+      stoppedEarly = early.shouldStop;
+      const elapsedSeconds = elapsedBefore + (performance.now() - started) / 1000;
+      await writeMetricsCsv(files.metrics, rows);
+      await saveTrainingState(
+        files.state,
+        {
+          epoch,
+          optionsKey,
+          optimizerStep: optimizer.step,
+          lr: optimizer.lr,
+          rng: { shuffle: shuffleRng.getState(), dropout: dropoutRng.getState(), augment: augmentRng.getState() },
+          plateau: plateau.getState(),
+          early: early.getState(),
+          rows,
+          elapsedSeconds,
+          samplesTrained,
+          trainSeconds: trainSeconds.value,
+          params: model.params.names.map((name) => ({ name, shape: model.params.get(name).shape })),
+        },
+        model.params.snapshot().map((s) => s.data),
+        optimizer.getState().moments,
+      );
+      const epochSeconds = (performance.now() - epochStart) / 1000;
+      callbacks.onEpoch?.({
+        epoch,
+        epochs: o.epochs,
+        metrics: row,
+        isBest,
+        bestEpoch: early.bestEpoch,
+        bestValF1: early.best,
+        samplesPerSecond: done / Math.max(epochSeconds, 1e-9),
+        elapsedSeconds,
+        etaSeconds: epochSeconds * (o.epochs - epoch),
+      });
+    }
+
+    // Test on the best checkpoint (PIPELINE.md §8).
+    const { model: best } = await loadClassifier(files.model, kernels);
+    let test: { report: EvaluationReport; predictions: ClipPrediction[]; loss: number };
+    try {
+      test = evaluateOn(best, testSet, file.classNames);
+    } finally {
+      best.dispose();
+    }
+    writeFileSync(files.lossCurves, lineChartSvg('Loss', 'epoch', [
+      { name: 'train loss', values: rows.map((r) => r.train_loss), color: '#1f77b4' },
+      { name: 'validation loss', values: rows.map((r) => r.val_loss), color: '#ff7f0e' },
+    ]));
+    writeFileSync(files.accuracyCurves, lineChartSvg('Accuracy and validation macro F1', 'epoch', [
+      { name: 'train accuracy', values: rows.map((r) => r.train_acc), color: '#1f77b4' },
+      { name: 'validation accuracy', values: rows.map((r) => r.val_acc), color: '#ff7f0e' },
+      { name: 'validation F1', values: rows.map((r) => r.val_f1), color: '#2ca02c' },
+    ], { yMin: 0, yMax: 1 }));
+    writeFileSync(files.confusionMatrix, confusionMatrixSvg(test.report.confusion_matrix, file.classNames));
+    const lastEpoch = rows.length ? rows[rows.length - 1].epoch : 0;
+    const summary: TrainingSummary = {
+      status: stoppedEarly && lastEpoch < o.epochs ? 'early_stopped' : 'completed',
+      runDir: o.runDir,
+      dataPath: o.dataPath,
+      backend,
+      kernels: kernels.name,
+      spec,
+      options: o,
+      labels: file.classNames,
+      dataset: { clips: file.clips.length, seqLen: file.seqLen, numFeatures: file.numFeatures, extraction },
+      split: { train: split.train.length, val: split.val.length, test: split.test.length, stratified, reused },
+      epochsRun: lastEpoch,
+      bestEpoch: early.bestEpoch,
+      bestValF1: early.best,
+      resumedFromEpoch,
+      test: { loss: test.loss, accuracy: test.report.accuracy, macro_f1: test.report.macro_f1 },
+      trainSamplesPerSecond: trainSeconds.value > 0 ? samplesTrained / trainSeconds.value : 0,
+      durationSeconds: elapsedBefore + (performance.now() - started) / 1000,
+      parameters: model.params.count(),
+      warnings,
+    };
+    writeFileSync(files.summary, JSON.stringify(summary, null, 1) + '\n');
+    return { summary, testReport: test.report, testPredictions: test.predictions };
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+export function evaluateOn(model: SequenceClassifier, set: SequenceSet, labels: string[]): { report: EvaluationReport; predictions: ClipPrediction[]; loss: number } {
+  const p = predictSet(model, set);
+  return { report: classificationReport(set.y, p.predicted, labels), predictions: clipPredictions(set, p, labels.length), loss: p.loss };
+}
