@@ -56,9 +56,10 @@ export function rectToAffine(rect: PixelRect, outW: number, outH: number): Affin
 }
 
 /**
- * Sub-samples per axis for a map that shrinks by `scale` source pixels per output pixel. Point
- * sampling a frame shrunk several times aliases badly (MediaPipe's OpenCV warp does exactly that);
- * averaging n×n bilinear samples over each output pixel's footprint approximates an area filter.
+ * Sub-samples per axis for a map that takes `scale` source pixels per output pixel. Point
+ * sampling a frame shrunk several times aliases badly (MediaPipe's OpenCV warp does exactly
+ * that: on the 1920×1280 thumbs-up photo its palm detector then misses the thumb), so each
+ * output pixel averages n×n bilinear samples spread over its footprint, close to an area filter.
  */
 export function supersampling(m: Affine): number {
   const s = Math.max(Math.hypot(m.ux, m.uy), Math.hypot(m.vx, m.vy));
@@ -157,7 +158,7 @@ export function warpAffine(
   }
 }
 
-/** The same map, each output pixel the mean of n×n bilinear samples spread over its footprint. */
+/** The same map, each output pixel the mean of n×n bilinear samples over its footprint. */
 function warpSupersampled(img: RgbImage, win: PixelWindow, m: Affine, out: Float32Array, outW: number, outH: number, t: TensorLayout, n: number): void {
   const src = img.data;
   const stride = img.width * 3;
@@ -173,60 +174,85 @@ function warpSupersampled(img: RgbImage, win: PixelWindow, m: Affine, out: Float
   const k = t.scale / (n * n);
   const border = t.border;
   const fill = t.fill ?? 0;
-  // Sub-sample offsets within the output pixel, centred on the point sample position.
-  const offs: number[] = [];
-  for (let i = 0; i < n; i++) offs.push((i + 0.5) / n - 0.5);
-  let r = 0, g = 0, b = 0;
-  const tap = (x: number, y: number) => {
-    const xf = Math.floor(x);
-    const yf = Math.floor(y);
-    const fx = x - xf;
-    const fy = y - yf;
-    if (xf >= wx0 && xf < wx1 && yf >= wy0 && yf < wy1) {
-      const p = yf * stride + xf * 3;
-      const q = p + stride;
-      const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
-      r += src[p] * w00 + src[p + 3] * w01 + src[q] * w10 + src[q + 3] * w11;
-      g += src[p + 1] * w00 + src[p + 4] * w01 + src[q + 1] * w10 + src[q + 4] * w11;
-      b += src[p + 2] * w00 + src[p + 5] * w01 + src[q + 2] * w10 + src[q + 5] * w11;
-      return;
+  // Sub-sample offsets (in source pixels) relative to the pixel's point-sample position.
+  const nn = n * n;
+  const dx = new Float64Array(nn);
+  const dy = new Float64Array(nn);
+  for (let j = 0, q = 0; j < n; j++)
+    for (let i = 0; i < n; i++, q++) {
+      const a = (i + 0.5) / n - 0.5;
+      const b = (j + 0.5) / n - 0.5;
+      dx[q] = a * m.ux + b * m.vx;
+      dy[q] = a * m.uy + b * m.vy;
     }
-    for (let dy = 0; dy < 2; dy++) {
-      let yy = yf + dy;
-      const wy = dy ? fy : 1 - fy;
-      if (wy === 0) continue;
-      if (yy < wy0 || yy > wy1) {
-        if (border === 'zero') continue;
-        yy = yy < wy0 ? wy0 : wy1;
-      }
-      for (let dx = 0; dx < 2; dx++) {
-        let xx = xf + dx;
-        const w = (dx ? fx : 1 - fx) * wy;
-        if (w === 0) continue;
-        if (xx < wx0 || xx > wx1) {
-          if (border === 'zero') continue;
-          xx = xx < wx0 ? wx0 : wx1;
-        }
-        const p = yy * stride + xx * 3;
-        r += src[p] * w;
-        g += src[p + 1] * w;
-        b += src[p + 2] * w;
-      }
-    }
-  };
+  const reachX = Math.abs(m.ux) / 2 + Math.abs(m.vx) / 2;
+  const reachY = Math.abs(m.uy) / 2 + Math.abs(m.vy) / 2;
+
   for (let v = 0; v < outH; v++) {
+    const rx = m.x0 + v * m.vx;
+    const ry = m.y0 + v * m.vy;
     for (let u = 0; u < outW; u++) {
       const o = (v * outW + u) * ps;
-      const cx = m.x0 + u * m.ux + v * m.vx;
-      const cy = m.y0 + u * m.uy + v * m.vy;
-      if (border === 'fill' && (cx < wx0 - 0.5 || cx > wx1 + 0.5 || cy < wy0 - 0.5 || cy > wy1 + 0.5)) {
+      const cx = rx + u * m.ux;
+      const cy = ry + u * m.uy;
+      // Footprint wholly inside: unchecked taps. Wholly outside a zero border: zero.
+      const inside = cx - reachX >= wx0 && cx + reachX < wx1 && cy - reachY >= wy0 && cy + reachY < wy1;
+      if (!inside && border === 'zero' && (cx + reachX < wx0 - 1 || cx - reachX > wx1 + 1 || cy + reachY < wy0 - 1 || cy - reachY > wy1 + 1)) {
+        out[o + rOff] = 0;
+        out[o + gOff] = 0;
+        out[o + bOff] = 0;
+        continue;
+      }
+      if (!inside && border === 'fill' && (cx < wx0 - 0.5 || cx > wx1 + 0.5 || cy < wy0 - 0.5 || cy > wy1 + 0.5)) {
         out[o + rOff] = fill;
         out[o + gOff] = fill;
         out[o + bOff] = fill;
         continue;
       }
-      r = g = b = 0;
-      for (const dv of offs) for (const du of offs) tap(cx + du * m.ux + dv * m.vx, cy + du * m.uy + dv * m.vy);
+      let r = 0, g = 0, b = 0;
+      for (let q = 0; q < nn; q++) {
+        const x = cx + dx[q];
+        const y = cy + dy[q];
+        if (inside) {
+          const xi = x | 0;
+          const yi = y | 0;
+          const fx = x - xi;
+          const fy = y - yi;
+          const p = yi * stride + xi * 3;
+          const p2 = p + stride;
+          const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+          r += src[p] * w00 + src[p + 3] * w01 + src[p2] * w10 + src[p2 + 3] * w11;
+          g += src[p + 1] * w00 + src[p + 4] * w01 + src[p2 + 1] * w10 + src[p2 + 4] * w11;
+          b += src[p + 2] * w00 + src[p + 5] * w01 + src[p2 + 2] * w10 + src[p2 + 5] * w11;
+          continue;
+        }
+        const xf = Math.floor(x);
+        const yf = Math.floor(y);
+        const fx = x - xf;
+        const fy = y - yf;
+        for (let ty = 0; ty < 2; ty++) {
+          let yy = yf + ty;
+          const wy = ty ? fy : 1 - fy;
+          if (wy === 0) continue;
+          if (yy < wy0 || yy > wy1) {
+            if (border === 'zero') continue;
+            yy = yy < wy0 ? wy0 : wy1;
+          }
+          for (let tx = 0; tx < 2; tx++) {
+            let xx = xf + tx;
+            const w = (tx ? fx : 1 - fx) * wy;
+            if (w === 0) continue;
+            if (xx < wx0 || xx > wx1) {
+              if (border === 'zero') continue;
+              xx = xx < wx0 ? wx0 : wx1;
+            }
+            const p = yy * stride + xx * 3;
+            r += src[p] * w;
+            g += src[p + 1] * w;
+            b += src[p + 2] * w;
+          }
+        }
+      }
       out[o + rOff] = r * k;
       out[o + gOff] = g * k;
       out[o + bOff] = b * k;
