@@ -5,6 +5,8 @@ export * from './client';
 export * from './clips';
 export * from './events';
 export * from './extraction';
+export * from './hand-skeleton';
+export * from './keypoints';
 export * from './jobs';
 export * from './methods';
 export * from './project';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { Clip, ClipFilter, ClipPage, LabelChange, LabelEvent } from './clips';
 import { ExtractionSettings, ExtractionStatus } from './extraction';
 import { JobInfo } from './jobs';
+import { ClipKeypoints } from './keypoints';
 import { ImportReport, ProjectSummary } from './project';
 
 const Empty = z.object({}).strict();
@@ -38,6 +39,7 @@ export const methods = {
   'clips.probe': method(Empty, z.object({ jobId: z.string().nullable() })),
   'clips.list': method(ClipFilter.strict(), ClipPage),
   'clips.get': method(z.object({ id: Id }).strict(), Clip),
+  'clips.keypoints': method(z.object({ id: Id }).strict(), ClipKeypoints),
   'clips.relabel': method(z.object({ clipIds: z.array(Id).min(1).max(20000), classId: Id }).strict(), LabelChange),
   'labels.undo': method(Empty, LabelChange.nullable()),
   'labels.redo': method(Empty, LabelChange.nullable()),

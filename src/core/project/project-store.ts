@@ -313,6 +313,11 @@ export class ProjectStore {
       .run(r.h5Key, r.handsFraction, now(), id);
   }
 
+  /** The clip's dataset name in the keypoints file, once extracted. */
+  clipDatasetKey(id: number): string | null {
+    return (this.db.prepare('SELECT h5_key FROM clips WHERE id = ?').get(id) as { h5_key: string | null } | undefined)?.h5_key ?? null;
+  }
+
   setExtractFailure(id: number, reason: string): void {
     this.db.prepare("UPDATE clips SET extract_status = 'failed', extract_error = ?, updated_at = ? WHERE id = ?").run(reason, now(), id);
   }

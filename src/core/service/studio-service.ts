@@ -17,6 +17,8 @@ import {
 import { StudioError, errorMessage } from '../errors';
 import { JobRunner, type Spawner } from '../jobs';
 import { importVideoFolder, ProjectStore, projectFiles } from '../project';
+import { readClipFrames } from '../dataset/sequence-file-reader';
+import { sequenceIndices } from '../keypoints/sequence';
 import { resolveClipMedia, type MediaFile } from './media-file';
 
 /** What a transport brings: how jobs are started, and the native abilities it has. */
@@ -103,6 +105,16 @@ export class StudioService {
     },
     'clips.list': (filter) => this.requireStore().listClips(filter),
     'clips.get': ({ id }) => this.requireStore().getClip(id),
+    'clips.keypoints': async ({ id }) => {
+      const store = this.requireStore();
+      const clip = store.getClip(id);
+      const key = store.clipDatasetKey(id);
+      const file = projectFiles(store.dir).keypoints;
+      if (clip.extractStatus !== 'done' || !key || !existsSync(file)) return { frames: null, window: [] };
+      const frames = await readClipFrames(file, key);
+      const { settings } = this.extractionStatus();
+      return { frames, window: frames ? sequenceIndices(frames.length, settings.frames, settings.sequenceMode) : [] };
+    },
     'clips.relabel': ({ clipIds, classId }) => this.labelChange(this.requireStore().labels.relabel(clipIds, classId, this.author)),
     'labels.undo': () => this.labelChange(this.requireStore().labels.undo()),
     'labels.redo': () => this.labelChange(this.requireStore().labels.redo()),
