@@ -135,6 +135,10 @@ describe('decodeVideo', () => {
     await it.return(undefined);
     const after = await it.next();
     expect(after.done).toBe(true);
+    // The ffmpeg child is gone (Node drops its process handle once the child has exited).
+    const alive = () => process.getActiveResourcesInfo().includes('ProcessWrap');
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(alive()).toBe(false);
   });
 
   it('stops on an abort signal with a cancellation error', async () => {
