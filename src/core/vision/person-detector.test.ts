@@ -84,3 +84,24 @@ describe('detector output decoding', () => {
     expect(b).toMatchObject({ xMin: 75, yMin: 160, xMax: 125, yMax: 240, score: expect.closeTo(0.7, 5), classId: 0 });
   });
 });
+
+describe('hand pipeline without the detector model', () => {
+  it('says so and searches the whole frame', async () => {
+    const saved = { xdg: process.env.XDG_CACHE_HOME, dir: process.env.GSTUDIO_MODELS_DIR };
+    process.env.XDG_CACHE_HOME = '/nonexistent-gstudio-cache';
+    delete process.env.GSTUDIO_MODELS_DIR;
+    try {
+      const pipe = await createHandPipeline({ detector: 'yolox', model: 'lite', tracking: false, allowDownload: false });
+      expect(pipe.detectorStatus.active).toBe(false);
+      expect(pipe.detectorStatus.warning).toMatch(/whole frame/);
+      const rec = await pipe.processFrame(await decodeImage(sharedData('images', 'gesture_call_1.jpg')));
+      expect(rec.persons).toEqual([]);
+      expect(rec.hands.length).toBeGreaterThanOrEqual(1);
+      await pipe.dispose();
+    } finally {
+      if (saved.xdg === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved.xdg;
+      if (saved.dir !== undefined) process.env.GSTUDIO_MODELS_DIR = saved.dir;
+    }
+  });
+});
