@@ -10,3 +10,4 @@ export * from './keypoints';
 export * from './jobs';
 export * from './methods';
 export * from './project';
+export * from './runs';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Kinds of background work; later issues add extraction, training and prediction. */
-export const JobKind = z.enum(['probe', 'extract']);
+export const JobKind = z.enum(['probe', 'extract', 'train']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const JobState = z.enum(['running', 'done', 'failed', 'cancelled', 'interrupted']);
@@ -20,6 +20,10 @@ export const JobProgress = z.object({
   framesPerSecond: z.number().min(0).optional(),
   /** Items in flight, e.g. the clips being extracted right now. */
   current: z.array(z.object({ name: z.string(), done: z.number().int(), total: z.number().int().nullable() })).optional(),
+  /** Training: where the run is (epoch, batch, the last loss), so that views know when to refetch curves. */
+  training: z
+    .object({ runId: z.number().int(), epoch: z.number().int(), epochs: z.number().int(), batch: z.number().int(), batches: z.number().int(), loss: z.number(), epochsDone: z.number().int() })
+    .optional(),
 });
 export type JobProgress = z.infer<typeof JobProgress>;
 

@@ -3,6 +3,7 @@ import { Clip, ClipFilter, ClipPage, LabelChange, LabelEvent } from './clips';
 import { ExtractionSettings, ExtractionStatus } from './extraction';
 import { JobInfo } from './jobs';
 import { ClipKeypoints } from './keypoints';
+import { RunDetail, RunEvaluation, RunInfo, TrainingSettings } from './runs';
 import { ImportReport, ProjectSummary } from './project';
 
 const Empty = z.object({}).strict();
@@ -55,6 +56,14 @@ export const methods = {
       .strict(),
     z.object({ jobId: z.string() }),
   ),
+  'training.defaults': method(Empty, TrainingSettings),
+  'training.start': method(
+    z.object({ settings: TrainingSettings.partial().strict().optional(), resumeRunId: Id.optional() }).strict(),
+    z.object({ jobId: z.string(), runId: z.number().int() }),
+  ),
+  'runs.list': method(Empty, z.array(RunInfo)),
+  'runs.get': method(z.object({ id: Id }).strict(), RunDetail),
+  'runs.evaluation': method(z.object({ id: Id, split: z.enum(['train', 'val', 'test']).default('test') }).strict(), RunEvaluation),
   'jobs.list': method(Empty, z.array(JobInfo)),
   'jobs.cancel': method(z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() })),
 } as const;

@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../core/errors';
 import { studioVersion } from '../server/node-host';
+import { registerEvaluate } from './commands/evaluate';
 import { registerExtract } from './commands/extract';
 import { registerImport } from './commands/import';
 import { registerInit } from './commands/init';
 import { registerLandmarks } from './commands/landmarks';
 import { registerServe } from './commands/serve';
+import { registerTrain } from './commands/train';
 
 /** `gstudio`: every pipeline step, headless, on the same code as the studio. */
 export async function main(argv: string[]): Promise<number> {
@@ -19,6 +21,8 @@ export async function main(argv: string[]): Promise<number> {
   registerServe(program);
   registerLandmarks(program);
   registerExtract(program);
+  registerTrain(program);
+  registerEvaluate(program);
   try {
     await program.parseAsync(argv);
     return 0;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { extractProject } from '../core/extraction/extract-project';
 import type { JobHandlers } from '../core/jobs/job-context';
 import { probePendingClips } from '../core/project/probe-clips';
+import { trainProject } from '../core/runs/train-project';
 import { workerScript } from './worker-script';
 
 const ProjectParams = z.object({ projectDir: z.string().min(1) });
@@ -10,4 +11,5 @@ const ProjectParams = z.object({ projectDir: z.string().min(1) });
 export const jobKinds: JobHandlers = {
   probe: (params, ctx) => probePendingClips(ProjectParams.parse(params).projectDir, ctx),
   extract: (params, ctx) => extractProject(params, ctx, workerScript('clip-worker')),
+  train: (params, ctx) => trainProject(params, ctx),
 };

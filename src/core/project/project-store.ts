@@ -31,6 +31,21 @@ export interface EpochRecord {
   seconds?: number;
 }
 
+export interface RunRow {
+  id: number;
+  name: string;
+  model_type: string;
+  params: string;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  backend: string | null;
+  run_dir: string;
+  summary: string | null;
+  error: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  created_at: string;
+}
+
 export interface PredictionRecord {
   clipId: number;
   split: 'train' | 'val' | 'test';
@@ -313,6 +328,27 @@ export class ProjectStore {
       .run(r.h5Key, r.handsFraction, now(), id);
   }
 
+  /** Extracted clips whose label changed since their sequence was written. */
+  labelDirtyClips(): { id: number; h5Key: string; className: string }[] {
+    return this.db
+      .prepare(
+        `SELECT c.id, c.h5_key AS h5Key, k.name AS className FROM clips c JOIN classes k ON k.id = c.class_id
+         WHERE c.label_dirty = 1 AND c.extract_status = 'done' AND c.h5_key IS NOT NULL`,
+      )
+      .all() as { id: number; h5Key: string; className: string }[];
+  }
+
+  clearLabelDirty(ids: number[]): void {
+    const stmt = this.db.prepare('UPDATE clips SET label_dirty = 0 WHERE id = ?');
+    this.db.transaction(() => ids.forEach((id) => stmt.run(id)))();
+  }
+
+  /** Dataset name in the keypoints file -> clip id. */
+  clipIdsByKey(): Map<string, number> {
+    const rows = this.db.prepare('SELECT id, h5_key FROM clips WHERE h5_key IS NOT NULL').all() as { id: number; h5_key: string }[];
+    return new Map(rows.map((r) => [r.h5_key, r.id]));
+  }
+
   /** The clip's dataset name in the keypoints file, once extracted. */
   clipDatasetKey(id: number): string | null {
     return (this.db.prepare('SELECT h5_key FROM clips WHERE id = ?').get(id) as { h5_key: string | null } | undefined)?.h5_key ?? null;
@@ -339,6 +375,27 @@ export class ProjectStore {
            started_at = COALESCE(started_at, ?), finished_at = CASE WHEN ? = 'running' THEN NULL ELSE ? END WHERE id = ?`,
       )
       .run(status, extra.backend ?? null, extra.summary === undefined ? null : JSON.stringify(extra.summary), extra.error ?? null, t, status, t, id);
+  }
+
+  run(id: number): RunRow {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
+    if (!row) throw new NotFoundError(`Run ${id}`);
+    return row;
+  }
+
+  runs(): (RunRow & { epoch_count: number; best_val_f1: number | null })[] {
+    return this.db
+      .prepare(
+        `SELECT r.*, (SELECT COUNT(*) FROM epochs e WHERE e.run_id = r.id) AS epoch_count,
+           (SELECT MAX(val_f1) FROM epochs e WHERE e.run_id = r.id) AS best_val_f1
+         FROM runs r ORDER BY r.id DESC`,
+      )
+      .all() as (RunRow & { epoch_count: number; best_val_f1: number | null })[];
+  }
+
+  /** Runs a crashed process left 'running' or 'queued'. */
+  markInterruptedRuns(): void {
+    this.db.prepare("UPDATE runs SET status = 'failed', error = 'Interrupted: the studio stopped during training; start it again with resume' WHERE status IN ('running', 'queued')").run();
   }
 
   addEpoch(runId: number, e: EpochRecord): void {

@@ -1,9 +1,11 @@
 import { userInfo } from 'node:os';
 import type { z } from 'zod';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   ExtractionSettings,
   isMethodName,
+  TrainingSettings,
   methods,
   type CallOutcome,
   type ExtractionStatus,
@@ -19,6 +21,7 @@ import { JobRunner, type Spawner } from '../jobs';
 import { importVideoFolder, ProjectStore, projectFiles } from '../project';
 import { readClipFrames } from '../dataset/sequence-file-reader';
 import { sequenceIndices } from '../keypoints/sequence';
+import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
 import { resolveClipMedia, type MediaFile } from './media-file';
 
 /** What a transport brings: how jobs are started, and the native abilities it has. */
@@ -130,6 +133,31 @@ export class StudioService {
       const params = { projectDir: store.dir, which: which === 'selected' ? 'all' : which, clipIds: which === 'selected' ? clipIds : undefined, settings: merged };
       return { jobId: this.startJob('extract', params) };
     },
+    'training.defaults': () => this.trainingDefaults(),
+    'training.start': ({ settings, resumeRunId }) => {
+      const store = this.requireStore();
+      this.ensureIdle('train');
+      if (this.runner.running('extract')) throw new StudioError('busy', 'Extraction is running: train when it is done, so that the run sees every clip');
+      if (!existsSync(projectFiles(store.dir).keypoints)) throw new StudioError('no_keypoints', 'No keypoints yet: run the extraction first (Extraction view)');
+      let runId: number;
+      let merged: TrainingSettings;
+      if (resumeRunId !== undefined) {
+        runId = resumeRunId;
+        merged = TrainingSettings.parse(JSON.parse(store.run(runId).params));
+      } else {
+        merged = TrainingSettings.parse({ ...this.trainingDefaults(), ...settings });
+        store.setSetting('training', merged);
+        const n = store.runs().length + 1;
+        const name = `run ${n} · ${merged.model}`;
+        runId = store.createRun(name, merged.model, merged, join(projectFiles(store.dir).runs, `${String(n).padStart(3, '0')}-${merged.model}-${Date.now().toString(36)}`));
+      }
+      const jobId = this.startJob('train', { projectDir: store.dir, runId, settings: merged, resume: resumeRunId !== undefined });
+      this.emit({ type: 'project', what: 'runs' });
+      return { jobId, runId };
+    },
+    'runs.list': () => this.requireStore().runs().map(runInfo),
+    'runs.get': ({ id }) => runDetail(this.requireStore(), id),
+    'runs.evaluation': ({ id, split }) => runEvaluation(this.requireStore(), id, split),
     'jobs.list': () => this.runner.list(),
     'jobs.cancel': ({ id }) => ({ cancelled: this.runner.cancel(id) }),
   };
@@ -138,6 +166,7 @@ export class StudioService {
     this.setStore(ProjectStore.open(dir));
     const store = this.requireStore();
     store.markInterruptedJobs();
+    store.markInterruptedRuns();
     // Clips left 'pending' by an interrupted probe are picked up again.
     if (store.info().videoRoot && store.clipIdsWithStatus('pending').length > 0) this.startProbe();
     return store.summary();
@@ -169,16 +198,21 @@ export class StudioService {
   }
 
   /** Starts a job on the open project, records it there, and tells the UI when clips changed. */
-  private startJob(kind: JobKind, params: { projectDir: string }): string {
+  private startJob(kind: JobKind, params: { projectDir: string } & Record<string, unknown>): string {
     const store = this.requireStore();
     const job = this.runner.start(kind, params);
     const info = this.runner.get(job.id);
     if (info) store.recordJob(info, params);
     void job.finished.then((final) => {
       if (this.store === store) store.recordJob(final, params);
-      this.emit({ type: 'project', what: 'clips' });
+      this.emit({ type: 'project', what: kind === 'train' ? 'runs' : 'clips' });
     });
     return job.id;
+  }
+
+  private trainingDefaults(): TrainingSettings {
+    const saved = TrainingSettings.safeParse(this.requireStore().setting('training') ?? {});
+    return saved.success ? saved.data : TrainingSettings.parse({});
   }
 
   private extractionStatus(): ExtractionStatus {

@@ -1,0 +1,96 @@
+import { Option, type Command } from 'commander';
+import { InvalidInputError } from '../../core/errors';
+import { train } from '../../core/training/train';
+import { withProgress } from '../in-process-job';
+
+const num = (name: string, check: (n: number) => boolean) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || !check(n)) throw new InvalidInputError(`${name}: invalid value "${v}"`);
+  return n;
+};
+const positiveInt = (name: string) => num(name, (n) => Number.isInteger(n) && n > 0);
+const fraction = (name: string) => num(name, (n) => n > 0 && n < 1);
+
+interface TrainFlags {
+  out: string;
+  model: 'lstm' | 'gru' | 'transformer';
+  epochs: number;
+  batch: number;
+  lr: number;
+  weightDecay: number;
+  hidden: number;
+  layers: number;
+  dropout: number;
+  patience: number;
+  seed: number;
+  val: number;
+  test: number;
+  augment?: boolean;
+  resume?: boolean;
+  split?: string;
+}
+
+export function registerTrain(program: Command): void {
+  program
+    .command('train')
+    .description('train a classifier on a keypoint HDF5 file (the reference loop: AdamW, plateau and early stopping on val macro F1)')
+    .argument('<file.h5>', 'keypoint sequences in the reference layout')
+    .requiredOption('--out <run_dir>', 'run directory: metrics.csv, split.json, model/, pictures, summary.json')
+    .addOption(new Option('--model <type>', 'sequence model').choices(['lstm', 'gru', 'transformer']).default('lstm'))
+    .option('--epochs <n>', 'maximum epochs', positiveInt('--epochs'), 50)
+    .option('--batch <n>', 'batch size', positiveInt('--batch'), 32)
+    .option('--lr <x>', 'learning rate', num('--lr', (n) => n > 0), 1e-3)
+    .option('--weight-decay <x>', 'AdamW weight decay', num('--weight-decay', (n) => n >= 0), 1e-2)
+    .option('--hidden <n>', 'hidden size', positiveInt('--hidden'), 128)
+    .option('--layers <n>', 'recurrent / encoder layers', positiveInt('--layers'), 2)
+    .option('--dropout <x>', 'dropout between layers', num('--dropout', (n) => n >= 0 && n < 1), 0.3)
+    .option('--patience <n>', 'early stopping patience (epochs)', positiveInt('--patience'), 10)
+    .option('--seed <n>', 'one seed for split, weights, shuffles, dropout', num('--seed', Number.isInteger), 42)
+    .option('--val <x>', 'validation fraction', fraction('--val'), 0.15)
+    .option('--test <x>', 'test fraction', fraction('--test'), 0.15)
+    .option('--split <split.json>', 'reuse this split instead of drawing one')
+    .option('--augment', 'augment training sequences (rotation, scale, shift, time stretch, frame drop, mirror)')
+    .option('--resume', 'continue the run in --out from its last finished epoch')
+    .action(async (file: string, f: TrainFlags) => {
+      const result = await withProgress('Training', 'batches', (ctx) =>
+        train(
+          {
+            dataPath: file,
+            runDir: f.out,
+            model: f.model,
+            epochs: f.epochs,
+            batchSize: f.batch,
+            lr: f.lr,
+            weightDecay: f.weightDecay,
+            hiddenSize: f.hidden,
+            numLayers: f.layers,
+            dropout: f.dropout,
+            patience: f.patience,
+            seed: f.seed,
+            valFraction: f.val,
+            testFraction: f.test,
+            splitPath: f.split,
+            augment: Boolean(f.augment),
+            resume: Boolean(f.resume),
+          },
+          {
+            signal: ctx.signal,
+            onBatch: (b) => ctx.progress({ done: (b.epoch - 1) * b.batches + b.batch, total: b.epochs * b.batches, rate: b.samplesPerSecond }),
+            onEpoch: (e) =>
+              ctx.log(
+                `epoch ${String(e.epoch).padStart(3)}  train loss ${e.metrics.train_loss.toFixed(4)} acc ${e.metrics.train_acc.toFixed(3)}  ` +
+                  `val loss ${e.metrics.val_loss.toFixed(4)} acc ${e.metrics.val_acc.toFixed(3)} F1 ${e.metrics.val_f1.toFixed(3)}  lr ${e.metrics.lr.toExponential(1)}${e.isBest ? '  *best' : ''}`,
+              ),
+          },
+        ),
+      );
+      const s = result.summary;
+      for (const w of s.warnings) console.log(`Note: ${w}`);
+      console.log(
+        `${s.status === 'early_stopped' ? 'Stopped early' : 'Finished'} after ${s.epochsRun} epochs on ${s.backend.backend} (${s.trainSamplesPerSecond.toFixed(0)} samples/s); ` +
+          `best epoch ${s.bestEpoch}, val macro F1 ${s.bestValF1.toFixed(4)}`,
+      );
+      console.log(`Test: accuracy ${s.test.accuracy.toFixed(4)}, macro F1 ${s.test.macro_f1.toFixed(4)} (${s.split.test} clips)`);
+      console.log(`Run: ${s.runDir}`);
+    });
+}

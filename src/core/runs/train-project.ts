@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { TrainingSettings } from '../../api/runs';
+import { evaluateRunDetailed } from '../evaluation/evaluate-run';
+import { CancelledError, errorMessage, StudioError } from '../errors';
+import type { JobContext } from '../jobs/job-context';
+import { ProjectStore, projectFiles, type PredictionRecord } from '../project';
+import { train, type TrainingSummary } from '../training/train';
+import { syncLabelsToKeypoints } from './sync-labels';
+
+export const TrainProjectParams = z.object({
+  projectDir: z.string().min(1),
+  runId: z.number().int().positive(),
+  settings: TrainingSettings,
+  resume: z.boolean().default(false),
+});
+export type TrainProjectParams = z.input<typeof TrainProjectParams>;
+
+/**
+ * One training run of a project: relabels synced into the keypoints file, the reference loop in
+ * this process, every epoch recorded in the project as it ends, and at the end the best model's
+ * prediction for every clip (train, validation and test) stored for the review views.
+ */
+export async function trainProject(raw: unknown, ctx: JobContext): Promise<TrainingSummary> {
+  const p = TrainProjectParams.parse(raw);
+  const store = ProjectStore.open(p.projectDir);
+  const run = store.run(p.runId);
+  const s = p.settings;
+  let epochsDone = 0;
+  try {
+    ctx.progress({ done: 0, total: 1, message: 'Syncing labels' });
+    const relabelled = await syncLabelsToKeypoints(store);
+    if (relabelled) ctx.log(`${relabelled} relabelled clip(s) updated in the keypoints file`);
+    store.setRunStatus(run.id, 'running');
+    const result = await train(
+      {
+        dataPath: projectFiles(store.dir).keypoints,
+        runDir: run.run_dir,
+        model: s.model,
+        epochs: s.epochs,
+        batchSize: s.batchSize,
+        lr: s.lr,
+        weightDecay: s.weightDecay,
+        hiddenSize: s.hiddenSize,
+        numLayers: s.numLayers,
+        dropout: s.dropout,
+        patience: s.patience,
+        seed: s.seed,
+        valFraction: s.valFraction,
+        testFraction: s.testFraction,
+        augment: s.augment,
+        resume: p.resume,
+      },
+      {
+        signal: ctx.signal,
+        onBatch: (b) =>
+          ctx.progress({
+            done: (b.epoch - 1) * b.batches + b.batch,
+            total: b.epochs * b.batches,
+            rate: b.samplesPerSecond,
+            message: `Epoch ${b.epoch}/${b.epochs}, batch ${b.batch}/${b.batches}, loss ${b.loss.toFixed(4)}`,
+            training: { runId: run.id, epoch: b.epoch, epochs: b.epochs, batch: b.batch, batches: b.batches, loss: b.loss, epochsDone },
+          }),
+        onEpoch: (e) => {
+          const m = e.metrics;
+          store.addEpoch(run.id, { epoch: m.epoch, trainLoss: m.train_loss, trainAcc: m.train_acc, valLoss: m.val_loss, valAcc: m.val_acc, valF1: m.val_f1, lr: m.lr, seconds: e.elapsedSeconds });
+          epochsDone = e.epoch;
+          ctx.progress({
+            done: e.epoch,
+            total: e.epochs,
+            rate: e.samplesPerSecond,
+            etaSeconds: e.etaSeconds,
+            message: `Epoch ${e.epoch}/${e.epochs}: val F1 ${m.val_f1.toFixed(3)}${e.isBest ? ' (best)' : ''}`,
+            training: { runId: run.id, epoch: e.epoch, epochs: e.epochs, batch: 0, batches: 0, loss: m.train_loss, epochsDone },
+          });
+        },
+      },
+    );
+    ctx.progress({ done: 1, total: 1, message: 'Predicting every clip with the best model' });
+    await storePredictions(store, run.id, run.run_dir);
+    store.setRunStatus(run.id, 'done', { backend: result.summary.backend.backend, summary: result.summary });
+    return result.summary;
+  } catch (err) {
+    const cancelled = ctx.signal.aborted || err instanceof CancelledError;
+    store.setRunStatus(run.id, cancelled ? 'cancelled' : 'failed', { error: cancelled ? 'Cancelled: start it again with resume to continue' : errorMessage(err) });
+    throw err;
+  } finally {
+    store.close();
+  }
+}
+
+async function storePredictions(store: ProjectStore, runId: number, runDir: string): Promise<void> {
+  const byKey = store.clipIdsByKey();
+  const rows: PredictionRecord[] = [];
+  for (const split of ['train', 'val', 'test'] as const) {
+    const { report, predictions } = await evaluateRunDetailed(runDir, { split });
+    // Indices are in the model's label order; the store knows classes by name.
+    const classId = report.labels.map((name) => store.ensureClass(name));
+    for (const pr of predictions) {
+      const clipId = byKey.get(pr.key);
+      if (clipId === undefined) continue;
+      rows.push({ clipId, split, trueClassId: classId[pr.label], predClassId: classId[pr.predicted], confidence: pr.confidence, probs: pr.probabilities });
+    }
+  }
+  if (rows.length === 0) throw new StudioError('no_predictions', 'The trained model matched no clip of the project');
+  store.putPredictions(runId, rows);
+}
