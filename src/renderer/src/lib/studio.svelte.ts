@@ -13,6 +13,8 @@ class StudioState {
   jobs = $state<Record<string, JobInfo>>({});
   /** Bumped when clips or labels change, so that lists refetch. */
   clipsVersion = $state(0);
+  /** Bumped when runs start or finish. */
+  runsVersion = $state(0);
   error = $state<string | null>(null);
 
   async start() {
@@ -20,6 +22,8 @@ class StudioState {
       if (e.type === 'job') {
         this.jobs[e.job.id] = e.job;
         if (e.job.state !== 'running') void this.refresh();
+      } else if (e.what === 'runs') {
+        this.runsVersion++;
       } else {
         if (e.what !== 'labels') void this.refresh();
         this.clipsVersion++;
