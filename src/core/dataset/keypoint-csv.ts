@@ -31,3 +31,12 @@ export async function convertKeypointCsv(options: {
   await writeSequenceFile(outPath, clips, { labelMap, extraction: { numFrames: seqLen, numFeatures: clips[0]?.shape[1], source: 'keypoint-csv' } });
   return { clips: index };
 }
+
+/** A labels file with one class name per line (e.g. point_history_labels.csv). */
+export function readLabelList(path: string): string[] {
+  return readFileSync(path, 'utf8')
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+}
