@@ -1,11 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../core/errors';
 import { studioVersion } from '../server/node-host';
+import { registerAnnotate } from './commands/annotate';
 import { registerEvaluate } from './commands/evaluate';
 import { registerExtract } from './commands/extract';
 import { registerImport } from './commands/import';
 import { registerInit } from './commands/init';
 import { registerLandmarks } from './commands/landmarks';
+import { registerPredict } from './commands/predict';
 import { registerServe } from './commands/serve';
 import { registerTrain } from './commands/train';
 
@@ -21,8 +23,10 @@ export async function main(argv: string[]): Promise<number> {
   registerServe(program);
   registerLandmarks(program);
   registerExtract(program);
+  registerAnnotate(program);
   registerTrain(program);
   registerEvaluate(program);
+  registerPredict(program);
   try {
     await program.parseAsync(argv);
     return 0;

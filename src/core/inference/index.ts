@@ -1,0 +1,3 @@
+export * from './caption-frames';
+export * from './predict-video';
+export * from './annotate-video';

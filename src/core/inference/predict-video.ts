@@ -1,0 +1,128 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { predictSet } from '../evaluation/predictions';
+import { RunDirError, StudioError } from '../errors';
+import { extractClip } from '../keypoints/extract-clip';
+import type { FrameRecord } from '../keypoints/frame-record';
+import { INPUT_SIZE } from '../keypoints/frame-record';
+import { frameFeatures } from '../keypoints/frame-features';
+import { sequenceIndices, shapeSequence, type SequenceMode } from '../keypoints/sequence';
+import { loadClassifier, type ModelMetadata } from '../models/model-files';
+import { pickBackend } from '../training/backend';
+import { openVideo } from '../video/decode';
+import { annotateFrame } from '../vision/annotate';
+import type { HandPipelineOptions } from '../vision/hand-pipeline';
+import { writeCaptionedFrames } from './caption-frames';
+
+export interface VideoPrediction {
+  label: string;
+  confidence: number;
+  top: { label: string; probability: number }[];
+  frames_with_hands: number;
+  frames: number;
+  /** Source frame of each of the model's input frames (-1 = zero padding). */
+  window: number[];
+  /** Settings the keypoints were extracted with: the model's training data's own. */
+  extraction: { numFrames: number; mode: SequenceMode; model: string; detector: string };
+  annotated?: { dir: string; files: string[]; captioned: boolean };
+  detectorWarning?: string;
+}
+
+export interface PredictOptions {
+  /** Write annotated PNG frames of the model's window here. */
+  annotateDir?: string;
+  signal?: AbortSignal;
+  onFrame?: (done: number, total: number | null) => void;
+  /** Keep the per-frame records (for overlays). */
+  keepRecords?: boolean;
+}
+
+/** The model directory of a run directory, or the directory itself when it holds the model. */
+export function modelDirOf(runOrModelDir: string): string {
+  if (existsSync(join(runOrModelDir, 'model', 'model.json'))) return join(runOrModelDir, 'model');
+  if (existsSync(join(runOrModelDir, 'model.json'))) return runOrModelDir;
+  throw new RunDirError(`${runOrModelDir} holds no trained model (no model/model.json): train one with "gstudio train" first`);
+}
+
+/** Extraction as the training data had it: read from the saved model, never assumed. */
+export function extractionFromModel(meta: ModelMetadata): { numFrames: number; mode: SequenceMode; pipeline: HandPipelineOptions } {
+  const ex = meta.extraction as ModelMetadata['extraction'] & Record<string, unknown>;
+  const pick = <T>(k: string, ok: (v: unknown) => v is T, fallback: T): T => (ok(ex[k]) ? (ex[k] as T) : fallback);
+  const isNum = (v: unknown): v is number => typeof v === 'number';
+  const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+  return {
+    numFrames: meta.inputShape[0],
+    mode: ex.resampling === 'uniform' || ex.resampling === 'resample' ? 'resample' : 'middle',
+    pipeline: {
+      model: ex.model === 'lite' ? 'lite' : 'full',
+      detector: ex.detector === 'yolox' ? 'yolox' : 'none',
+      maxHands: pick('maxHands', isNum, 2),
+      minDetectionConfidence: pick('minDetectionConfidence', isNum, 0.5),
+      minTrackingConfidence: pick('minTrackingConfidence', isNum, 0.5),
+      personConfidence: pick('personConfidence', isNum, 0.5),
+      tracking: pick('tracking', isBool, true),
+    },
+  };
+}
+
+/**
+ * One video in, the predicted class out (PIPELINE.md §9): keypoints extracted exactly as the
+ * model's training data was, shaped the same way, softmax over the logits.
+ */
+export async function predictVideo(runOrModelDir: string, video: string, options: PredictOptions = {}): Promise<VideoPrediction & { records?: FrameRecord[] }> {
+  await pickBackend();
+  const { model, meta } = await loadClassifier(modelDirOf(runOrModelDir));
+  try {
+    const [seqLen, numFeatures] = meta.inputShape;
+    if (numFeatures !== INPUT_SIZE) {
+      throw new StudioError(
+        'shape_mismatch',
+        `This model takes ${numFeatures} features per frame, but video keypoints give ${INPUT_SIZE} (2 hands × 21 × (x, y)): it was trained on other data and cannot classify videos`,
+      );
+    }
+    const ex = extractionFromModel(meta);
+    const result = await extractClip(video, { ...ex.pipeline, signal: options.signal }, (_r, p) => options.onFrame?.(p.done, p.total));
+    const withHands = result.frames.filter((f) => f.hands.length > 0).length;
+    if (result.frames.length === 0) throw new StudioError('no_frames', `No frame could be read from ${video}`);
+    if (withHands === 0) {
+      throw new StudioError('no_hands', `No hands were found in any of the ${result.frames.length} frames of ${video}: there is nothing to classify`);
+    }
+    const x = shapeSequence(result.frames.map((f) => frameFeatures(f)), seqLen, ex.mode);
+    const p = predictSet(model, { keys: ['video'], x, y: new Int32Array(1), seqLen, numFeatures });
+    const probs = Array.from(p.probabilities);
+    const order = probs.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
+    const top = order.slice(0, 5).map(([v, i]) => ({ label: meta.labels[i], probability: v }));
+    const window = sequenceIndices(result.frames.length, seqLen, ex.mode);
+    const prediction: VideoPrediction & { records?: FrameRecord[] } = {
+      label: top[0].label,
+      confidence: top[0].probability,
+      top,
+      frames_with_hands: withHands,
+      frames: result.frames.length,
+      window,
+      extraction: { numFrames: seqLen, mode: ex.mode, model: ex.pipeline.model!, detector: ex.pipeline.detector! },
+      ...(result.detectorWarning ? { detectorWarning: result.detectorWarning } : {}),
+      ...(options.keepRecords ? { records: result.frames } : {}),
+    };
+    if (options.annotateDir) {
+      prediction.annotated = await annotateWindow(video, result.frames, window, options.annotateDir, `${prediction.label}  ${(100 * prediction.confidence).toFixed(1)}%`);
+    }
+    return prediction;
+  } finally {
+    model.dispose();
+  }
+}
+
+/** The frames the model looked at, with boxes, skeletons and the prediction drawn on them. */
+async function annotateWindow(video: string, records: FrameRecord[], window: number[], dir: string, caption: string) {
+  mkdirSync(dir, { recursive: true });
+  const wanted = new Set(window.filter((i) => i >= 0));
+  const frames: { index: number; image: ReturnType<typeof annotateFrame> }[] = [];
+  const dec = await openVideo(video);
+  for await (const f of dec.frames()) {
+    if (wanted.has(f.index) && records[f.index]) frames.push({ index: f.index, image: annotateFrame(f, records[f.index]) });
+    if (f.index >= Math.max(...wanted)) break;
+  }
+  const written = await writeCaptionedFrames(frames, dir, caption);
+  return { dir, ...written };
+}
