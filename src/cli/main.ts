@@ -8,6 +8,7 @@ import { registerImport } from './commands/import';
 import { registerInit } from './commands/init';
 import { registerLandmarks } from './commands/landmarks';
 import { registerPredict } from './commands/predict';
+import { registerReport } from './commands/report';
 import { registerServe } from './commands/serve';
 import { registerTrain } from './commands/train';
 
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<number> {
   registerTrain(program);
   registerEvaluate(program);
   registerPredict(program);
+  registerReport(program);
   try {
     await program.parseAsync(argv);
     return 0;
