@@ -1,0 +1,125 @@
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CancelledError } from '../errors';
+import { scanVideoFolder } from '../project/scan-videos';
+import { decodeVideo } from '../video/decode';
+import { probeVideo } from '../video/probe';
+import type { RgbImage } from '../vision/rgb-image';
+import { encodeRgbVideo, generateDemoDataset, renderDemoFrame, renderDemoVideos, type DemoClip } from './index';
+
+const dir = mkdtempSync(join(tmpdir(), 'gstudio-demo-videos-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const allFiles = (root: string): string[] => readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((p) => statSync(join(root, p)).isFile());
+const isOrange = (img: RgbImage, p: number) => img.data[p] > 180 && img.data[p + 1] > 70 && img.data[p + 1] < 190 && img.data[p + 2] < 110;
+
+/** Pixels of the right hand's colour inside and outside the right hand's box (grown by `margin` pixels). */
+function orangePixels(img: RgbImage, clip: DemoClip, i: number, margin = 8): { inside: number; outside: number } {
+  const hand = clip.frames[i].hands.find((h) => h.handedness === 'Right');
+  const xs = hand ? hand.landmarks.map((p) => p[0] * img.width) : [];
+  const ys = hand ? hand.landmarks.map((p) => p[1] * img.height) : [];
+  const [x0, x1, y0, y1] = [Math.min(...xs) - margin, Math.max(...xs) + margin, Math.min(...ys) - margin, Math.max(...ys) + margin];
+  let inside = 0;
+  let outside = 0;
+  for (let y = 0; y < img.height; y++)
+    for (let x = 0; x < img.width; x++) {
+      if (!isOrange(img, (y * img.width + x) * 3)) continue;
+      if (hand && x >= x0 && x <= x1 && y >= y0 && y <= y1) inside++;
+      else outside++;
+    }
+  return { inside, outside };
+}
+
+describe('renderDemoVideos', () => {
+  const clips = generateDemoDataset({ seed: 4, classes: ['wave', 'clap'], clipsPerClass: 2 });
+  const root = join(dir, 'videos');
+
+  it('renders each clip as an H.264 mp4 under <class>/, one video frame per record, a valid videos root', async () => {
+    const progress: string[] = [];
+    const summary = await renderDemoVideos(clips, root, { concurrency: 2, onProgress: (p) => progress.push(`${p.done}/${p.total}`) });
+    expect(progress).toEqual(['1/4', '2/4', '3/4', '4/4']);
+    expect(summary.rendered).toBe(4);
+    expect(summary.frames).toBe(clips.reduce((n, c) => n + c.frames.length, 0));
+    expect(summary.videos).toEqual(clips.map((c) => join(root, c.relativePath)));
+    for (const clip of clips) {
+      const info = await probeVideo(join(root, clip.relativePath));
+      expect(info).toMatchObject({ codec: 'h264', width: 320, height: 240, frameCount: clip.frames.length, rotation: 0 });
+      expect(info.fps).toBeCloseTo(25, 6);
+      expect(info.duration).toBeCloseTo(clip.frames.length / 25, 1);
+    }
+    const scan = scanVideoFolder(root);
+    expect(scan.classes).toEqual(['clap', 'wave']);
+    expect(scan.clips.map((c) => c.relPath).sort()).toEqual(clips.map((c) => c.relativePath).sort());
+    expect(scan.skipped).toEqual([]);
+    // Only the videos: no temporary files left in the class folders.
+    expect(allFiles(root).sort()).toEqual(clips.map((c) => c.relativePath).sort());
+  });
+
+  it('shows the skeletons where the records put them, frame for frame', async () => {
+    const clip = clips[0];
+    let i = 0;
+    let diff = 0;
+    let checked = 0;
+    for await (const frame of decodeVideo(join(root, clip.relativePath))) {
+      const drawn = renderDemoFrame(clip, i);
+      let sum = 0;
+      for (let p = 0; p < drawn.data.length; p++) sum += Math.abs(drawn.data[p] - frame.data[p]);
+      diff = Math.max(diff, sum / drawn.data.length);
+      if (clip.frames[i].hands.some((h) => h.handedness === 'Right')) {
+        const { inside, outside } = orangePixels(frame, clip, i);
+        expect(inside).toBeGreaterThan(40);
+        expect(outside).toBeLessThan(5);
+        checked++;
+      }
+      i++;
+    }
+    expect(i).toBe(clip.frames.length);
+    expect(checked).toBeGreaterThan(clip.frames.length / 2);
+    // Lossy H.264 and 4:2:0 chroma blur the thin coloured lines a little; the picture is the same.
+    expect(diff).toBeLessThan(4);
+  });
+
+  it('skips videos already there when asked, and re-renders them otherwise', async () => {
+    const before = clips.map((c) => statSync(join(root, c.relativePath)).mtimeMs);
+    const kept = await renderDemoVideos(clips, root, { skipExisting: true });
+    expect([kept.rendered, kept.skipped, kept.frames]).toEqual([0, 4, 0]);
+    expect(clips.map((c) => statSync(join(root, c.relativePath)).mtimeMs)).toEqual(before);
+    rmSync(join(root, clips[1].relativePath));
+    const again = await renderDemoVideos(clips, root, { skipExisting: true });
+    expect([again.rendered, again.skipped]).toEqual([1, 3]);
+    expect((await probeVideo(join(root, clips[1].relativePath))).frameCount).toBe(clips[1].frames.length);
+  });
+
+  it('stops on cancel, leaving only complete videos', async () => {
+    const out = join(dir, 'cancelled');
+    const more = generateDemoDataset({ seed: 4, classes: 2, clipsPerClass: 6 });
+    const abort = new AbortController();
+    const run = renderDemoVideos(more, out, { concurrency: 2, signal: abort.signal, onProgress: (p) => p.done === 2 && abort.abort() });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    const files = allFiles(out);
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(files.length).toBeLessThan(more.length);
+    expect(files.every((f) => !f.split('/').pop()!.startsWith('.'))).toBe(true);
+    for (const f of files) expect((await probeVideo(join(out, f))).frameCount).toBe(more.find((c) => c.relativePath === f)!.frames.length);
+  });
+});
+
+describe('encodeRgbVideo', () => {
+  it('refuses frames of the wrong size and leaves no file', async () => {
+    const path = join(dir, 'bad', 'clip.mp4');
+    const frames = [new Uint8Array(16 * 16 * 3), new Uint8Array(10)];
+    await expect(encodeRgbVideo(path, frames, { width: 16, height: 16, fps: 25 })).rejects.toThrow(/frame 1 has 10 bytes/);
+    expect(readdirSync(join(dir, 'bad'))).toEqual([]);
+  });
+
+  it("reports ffmpeg's reason when it cannot write", async () => {
+    writeFileSync(join(dir, 'a-file'), 'x');
+    // A size H.264 in 4:2:0 cannot take (odd width): ffmpeg refuses, and says why.
+    const odd = [new Uint8Array(15 * 16 * 3)];
+    await expect(encodeRgbVideo(join(dir, 'odd', 'clip.mp4'), odd, { width: 15, height: 16, fps: 25 })).rejects.toThrow(/ffmpeg could not write .*clip\.mp4: .+/);
+    expect(readdirSync(join(dir, 'odd'))).toEqual([]);
+    await expect(encodeRgbVideo(join(dir, 'a-file', 'clip.mp4'), odd, { width: 15, height: 16, fps: 25 })).rejects.toThrow();
+  });
+});

@@ -1,0 +1,65 @@
+import { rmSync } from 'node:fs';
+import { openWriter, type SequenceFileWriter } from '../dataset/sequence-file-writer';
+import { InvalidInputError } from '../errors';
+import { ExtractionSettings, recordedSettings } from '../extraction/extraction-settings';
+import { INPUT_SIZE } from '../keypoints/frame-record';
+import { frameFeatures } from '../keypoints/frame-features';
+import { shapeSequence } from '../keypoints/sequence';
+import { replaceAtomically } from '../dataset/atomic-file';
+import type { DemoClip } from './generate-demo-dataset';
+
+export interface WriteDemoHdf5Options {
+  /** NUM_FRAMES_PER_VIDEO of the sequences; default 30 (the reference's). */
+  frames?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface DemoHdf5Summary {
+  path: string;
+  clips: number;
+  labelMap: Record<string, number>;
+  /** The settings recorded in the file, as an extraction of the rendered videos would record them. */
+  extraction: ReturnType<typeof recordedSettings>;
+}
+
+/**
+ * The extraction settings that would reproduce the demo's keypoints from its videos: the whole
+ * frame (no person detector), the full landmark model, the reference's middle window.
+ */
+export function demoExtractionSettings(frames = 30): ExtractionSettings {
+  return ExtractionSettings.parse({ frames, sequenceMode: 'middle', detector: 'none', model: 'full' });
+}
+
+/**
+ * Writes the demo clips as a keypoint file of the reference layout, exactly as extraction does:
+ * frame features -> middle-window sequences, label map = sorted class names, per-frame records
+ * kept for the studio's overlays. The file is replaced as a whole (through a temporary file), so an
+ * interrupted run leaves the old file or the new one.
+ */
+export async function writeDemoHdf5(clips: readonly DemoClip[], path: string, options: WriteDemoHdf5Options = {}): Promise<DemoHdf5Summary> {
+  if (clips.length === 0) throw new InvalidInputError('there are no demo clips to write');
+  const settings = demoExtractionSettings(options.frames ?? 30);
+  const extraction = recordedSettings(settings, INPUT_SIZE);
+  const labelMap = Object.fromEntries([...new Set(clips.map((c) => c.className))].sort().map((c, i) => [c, i]));
+  await replaceAtomically(path, async (temp) => {
+    let writer: SequenceFileWriter | null = null;
+    try {
+      writer = await openWriter(temp, { labelMap, extraction });
+      let done = 0;
+      for (const clip of clips) {
+        const sequence = shapeSequence(
+          clip.frames.map((f) => frameFeatures(f)),
+          settings.frames,
+          settings.sequenceMode,
+        );
+        await writer.putClip({ relativePath: clip.relativePath, className: clip.className, sequence, shape: [settings.frames, INPUT_SIZE], frames: clip.frames });
+        options.onProgress?.(++done, clips.length);
+      }
+      await writer.close();
+    } finally {
+      // The writer journals beside its file; on failure that journal belongs to a temporary file nobody resumes.
+      if (writer) rmSync(writer.journalDir, { recursive: true, force: true });
+    }
+  });
+  return { path, clips: clips.length, labelMap, extraction };
+}
