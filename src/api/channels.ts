@@ -8,5 +8,8 @@ export const MEDIA_SCHEME = 'gstudio-media';
 /** HTTP routes of web mode. */
 export const HTTP_API_PREFIX = '/api/';
 export const HTTP_MEDIA_PREFIX = '/media/clip/';
+export const HTTP_PREDICTION_MEDIA_PREFIX = '/media/prediction/';
+/** Web mode: a video dropped on the Predict view is uploaded here (PUT, body = the file). */
+export const HTTP_UPLOAD_PATH = '/upload';
 export const WS_PATH = '/events';
 export const TOKEN_COOKIE = 'gstudio_token';

@@ -20,10 +20,15 @@ export interface StudioApi {
   call<M extends MethodName>(method: M, params: Params<M>): Promise<Result<M>>;
   onEvent(listener: (event: StudioEvent) => void): () => void;
   clipMediaUrl(clipId: number): string;
+  predictionMediaUrl(id: string): string;
+  /** A dropped or chosen file: its path (desktop) or an upload id (web mode). */
+  takeFile(file: File): Promise<{ video: string } | { uploadId: string }>;
 }
 
 /** The raw bridge the Electron preload exposes on `window.gstudioBridge`. */
 export interface PreloadBridge {
   call(method: string, params: unknown): Promise<CallOutcome>;
   onEvent(listener: (event: unknown) => void): () => void;
+  /** The path of a dropped file (Electron's webUtils): the page itself never sees paths. */
+  pathForFile(file: File): string;
 }

@@ -9,5 +9,6 @@ export * from './hand-skeleton';
 export * from './keypoints';
 export * from './jobs';
 export * from './methods';
+export * from './predictions';
 export * from './project';
 export * from './runs';

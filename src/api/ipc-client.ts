@@ -14,5 +14,7 @@ export function createIpcClient(bridge: PreloadBridge): StudioApi {
       });
     },
     clipMediaUrl: (clipId) => `${MEDIA_SCHEME}://clip/${clipId}`,
+    predictionMediaUrl: (id) => `${MEDIA_SCHEME}://prediction/${id}`,
+    takeFile: async (file) => ({ video: bridge.pathForFile(file) }),
   };
 }

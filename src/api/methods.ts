@@ -3,6 +3,7 @@ import { Clip, ClipFilter, ClipPage, LabelChange, LabelEvent } from './clips';
 import { ExtractionSettings, ExtractionStatus } from './extraction';
 import { JobInfo } from './jobs';
 import { ClipKeypoints } from './keypoints';
+import { PredictionDetail, PredictionId, PredictionSummary } from './predictions';
 import { RunDetail, RunEvaluation, RunInfo, TrainingSettings } from './runs';
 import { ImportReport, ProjectSummary } from './project';
 
@@ -64,6 +65,12 @@ export const methods = {
   'runs.list': method(Empty, z.array(RunInfo)),
   'runs.get': method(z.object({ id: Id }).strict(), RunDetail),
   'runs.evaluation': method(z.object({ id: Id, split: z.enum(['train', 'val', 'test']).default('test') }).strict(), RunEvaluation),
+  'predict.start': method(
+    z.object({ runId: Id, video: PathString.optional(), uploadId: PredictionId.optional() }).strict(),
+    z.object({ jobId: z.string(), predictionId: PredictionId }),
+  ),
+  'predict.list': method(Empty, z.array(PredictionSummary)),
+  'predict.get': method(z.object({ id: PredictionId }).strict(), PredictionDetail),
   'jobs.list': method(Empty, z.array(JobInfo)),
   'jobs.cancel': method(z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() })),
 } as const;

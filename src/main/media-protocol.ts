@@ -1,7 +1,7 @@
 import { protocol } from 'electron';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { MEDIA_SCHEME } from '../api';
+import { MEDIA_SCHEME, PredictionId } from '../api';
 import { StudioError } from '../core/errors';
 import { parseRange, type StudioService } from '../core/service';
 
@@ -19,11 +19,14 @@ export function registerMediaScheme(): void {
 export function handleMediaScheme(service: StudioService): void {
   protocol.handle(MEDIA_SCHEME, (request) => {
     const url = new URL(request.url);
-    const id = Number(url.pathname.replace(/^\//, ''));
-    if (url.host !== 'clip' || !Number.isInteger(id) || id <= 0) return new Response('Bad media URL', { status: 400 });
+    const key = url.pathname.replace(/^\//, '');
+    const clipId = Number(key);
+    const predictionId = PredictionId.safeParse(key);
     let media;
     try {
-      media = service.clipMedia(id);
+      if (url.host === 'clip' && Number.isInteger(clipId) && clipId > 0) media = service.clipMedia(clipId);
+      else if (url.host === 'prediction' && predictionId.success) media = service.predictionMedia(predictionId.data);
+      else return new Response('Bad media URL', { status: 400 });
     } catch (err) {
       const status = err instanceof StudioError && err.code === 'forbidden' ? 403 : 404;
       return new Response(err instanceof Error ? err.message : 'error', { status });

@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import { IPC_CALL, IPC_EVENT } from '../api/channels';
 import type { CallOutcome, PreloadBridge } from '../api/client';
 
@@ -10,6 +10,7 @@ const bridge: PreloadBridge = {
     ipcRenderer.on(IPC_EVENT, wrapped);
     return () => void ipcRenderer.off(IPC_EVENT, wrapped);
   },
+  pathForFile: (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('gstudioBridge', bridge);

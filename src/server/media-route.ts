@@ -1,13 +1,13 @@
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseRange, type StudioService } from '../core/service';
+import { parseRange, type MediaFile } from '../core/service';
 import { StudioError } from '../core/errors';
 
-/** Streams a clip by id with byte ranges, so that the video element can seek. */
-export function serveClip(service: StudioService, clipId: number, req: IncomingMessage, res: ServerResponse): void {
+/** Streams a clip's or a prediction's video with byte ranges, so that the video element can seek. */
+export function serveMedia(resolveMedia: () => MediaFile, req: IncomingMessage, res: ServerResponse): void {
   let media;
   try {
-    media = service.clipMedia(clipId);
+    media = resolveMedia();
   } catch (err) {
     const status = err instanceof StudioError ? (err.code === 'forbidden' ? 403 : 404) : 500;
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(err instanceof Error ? err.message : 'error');

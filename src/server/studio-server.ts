@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { HTTP_API_PREFIX, HTTP_MEDIA_PREFIX, TOKEN_COOKIE, WS_PATH } from '../api';
+import { HTTP_API_PREFIX, HTTP_MEDIA_PREFIX, HTTP_PREDICTION_MEDIA_PREFIX, HTTP_UPLOAD_PATH, PredictionId, TOKEN_COOKIE, WS_PATH } from '../api';
+import { errorMessage } from '../core/errors';
 import type { StudioService } from '../core/service';
 import { isAuthorised, isSameSite, newToken } from './auth';
-import { serveClip } from './media-route';
+import { serveMedia } from './media-route';
 import { serveStatic } from './static-files';
 
 export interface StudioServer {
@@ -83,7 +84,27 @@ export async function startStudioServer(options: { service: StudioService; rende
         res.writeHead(400).end();
         return;
       }
-      serveClip(service, id, req, res);
+      serveMedia(() => service.clipMedia(id), req, res);
+      return;
+    }
+    if (url.pathname.startsWith(HTTP_PREDICTION_MEDIA_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {
+      const id = PredictionId.safeParse(url.pathname.slice(HTTP_PREDICTION_MEDIA_PREFIX.length));
+      if (!id.success) {
+        res.writeHead(400).end();
+        return;
+      }
+      serveMedia(() => service.predictionMedia(id.data), req, res);
+      return;
+    }
+    if (url.pathname === HTTP_UPLOAD_PATH && req.method === 'PUT') {
+      const name = url.searchParams.get('name') ?? '';
+      try {
+        if (!name || name.length > 255) throw new Error('the upload needs a file name');
+        const uploadId = await service.saveUpload(name, req);
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ uploadId }));
+      } catch (err) {
+        res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: errorMessage(err) }));
+      }
       return;
     }
     if (req.method === 'GET' && serveStatic(rendererDir, url.pathname, res, SECURITY_HEADERS)) return;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { extractProject } from '../core/extraction/extract-project';
+import { predictInProject } from '../core/inference/project-predictions';
 import type { JobHandlers } from '../core/jobs/job-context';
 import { probePendingClips } from '../core/project/probe-clips';
 import { trainProject } from '../core/runs/train-project';
@@ -12,4 +13,5 @@ export const jobKinds: JobHandlers = {
   probe: (params, ctx) => probePendingClips(ProjectParams.parse(params).projectDir, ctx),
   extract: (params, ctx) => extractProject(params, ctx, workerScript('clip-worker')),
   train: (params, ctx) => trainProject(params, ctx),
+  predict: (params, ctx) => predictInProject(params, ctx),
 };

@@ -1,3 +1,4 @@
 export * from './caption-frames';
 export * from './predict-video';
 export * from './annotate-video';
+export * from './project-predictions';

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import type { z } from 'zod';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import {
   ExtractionSettings,
@@ -21,6 +22,7 @@ import { JobRunner, type Spawner } from '../jobs';
 import { importVideoFolder, ProjectStore, projectFiles } from '../project';
 import { readClipFrames } from '../dataset/sequence-file-reader';
 import { sequenceIndices } from '../keypoints/sequence';
+import { getPrediction, listPredictions, newPrediction, predictionVideo as predictVideoPath } from '../inference/project-predictions';
 import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
 import { resolveClipMedia, type MediaFile } from './media-file';
 
@@ -73,6 +75,18 @@ export class StudioService {
       console.error(`[gstudio] ${method} failed:`, err);
       return { ok: false, error: { code: 'internal', message: `Internal error in ${method}: ${errorMessage(err)}` } };
     }
+  }
+
+  /** The video of a prediction made in the studio (inside the project's predictions/ folder). */
+  predictionMedia(id: string): MediaFile {
+    return predictVideoPath(this.requireStore().dir, id);
+  }
+
+  /** Web mode's upload: a new prediction folder holding the dropped video; returns its id. */
+  async saveUpload(name: string, body: NodeJS.ReadableStream): Promise<string> {
+    const { id, videoPath } = newPrediction(this.requireStore().dir, name);
+    await pipeline(body, createWriteStream(videoPath));
+    return id;
   }
 
   /** The file to stream for a clip; throws a StudioError the transport maps to a status. */
@@ -158,6 +172,23 @@ export class StudioService {
     'runs.list': () => this.requireStore().runs().map(runInfo),
     'runs.get': ({ id }) => runDetail(this.requireStore(), id),
     'runs.evaluation': ({ id, split }) => runEvaluation(this.requireStore(), id, split),
+    'predict.start': ({ runId, video, uploadId }) => {
+      const store = this.requireStore();
+      this.ensureIdle('predict');
+      if (store.run(runId).status !== 'done') throw new StudioError('invalid_input', 'Pick a run that finished training');
+      let predictionId: string;
+      if (uploadId) {
+        predictVideoPath(store.dir, uploadId);
+        predictionId = uploadId;
+      } else if (video) {
+        if (!existsSync(video)) throw new StudioError('not_found', `${video} does not exist`);
+        predictionId = newPrediction(store.dir, video).id;
+      } else throw new StudioError('invalid_input', 'Choose a video to classify');
+      const jobId = this.startJob('predict', { projectDir: store.dir, runId, predictionId, source: uploadId ? undefined : video });
+      return { jobId, predictionId };
+    },
+    'predict.list': () => listPredictions(this.requireStore().dir),
+    'predict.get': ({ id }) => getPrediction(this.requireStore().dir, id),
     'jobs.list': () => this.runner.list(),
     'jobs.cancel': ({ id }) => ({ cancelled: this.runner.cancel(id) }),
   };
@@ -205,7 +236,7 @@ export class StudioService {
     if (info) store.recordJob(info, params);
     void job.finished.then((final) => {
       if (this.store === store) store.recordJob(final, params);
-      this.emit({ type: 'project', what: kind === 'train' ? 'runs' : 'clips' });
+      this.emit({ type: 'project', what: kind === 'train' ? 'runs' : kind === 'predict' ? 'predictions' : 'clips' });
     });
     return job.id;
   }

@@ -15,6 +15,7 @@ class StudioState {
   clipsVersion = $state(0);
   /** Bumped when runs start or finish. */
   runsVersion = $state(0);
+  predictionsVersion = $state(0);
   error = $state<string | null>(null);
 
   async start() {
@@ -24,6 +25,8 @@ class StudioState {
         if (e.job.state !== 'running') void this.refresh();
       } else if (e.what === 'runs') {
         this.runsVersion++;
+      } else if (e.what === 'predictions') {
+        this.predictionsVersion++;
       } else {
         if (e.what !== 'labels') void this.refresh();
         this.clipsVersion++;
