@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../core/errors';
 import { studioVersion } from '../server/node-host';
 import { registerAnnotate } from './commands/annotate';
+import { registerDemo } from './commands/demo';
 import { registerEvaluate } from './commands/evaluate';
 import { registerExtract } from './commands/extract';
 import { registerImport } from './commands/import';
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<number> {
     .version(studioVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerDemo(program);
   registerInit(program);
   registerImport(program);
   registerServe(program);

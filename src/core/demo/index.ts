@@ -5,3 +5,4 @@ export type { Signer } from './signer';
 export * from './write-demo-hdf5';
 export * from './render-demo-videos';
 export * from './rgb-video-encoder';
+export * from './demo-project';

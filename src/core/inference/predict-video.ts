@@ -8,6 +8,7 @@ import { INPUT_SIZE } from '../keypoints/frame-record';
 import { frameFeatures } from '../keypoints/frame-features';
 import { sequenceIndices, shapeSequence, type SequenceMode } from '../keypoints/sequence';
 import { loadClassifier, type ModelMetadata } from '../models/model-files';
+import type { SequenceClassifier } from '../models/sequence-classifier';
 import { pickBackend } from '../training/backend';
 import { openVideo } from '../video/decode';
 import { annotateFrame } from '../vision/annotate';
@@ -65,6 +66,47 @@ export function extractionFromModel(meta: ModelMetadata): { numFrames: number; m
   };
 }
 
+/** Video keypoints are 84 floats a frame: a model trained on anything else cannot take them. */
+function checkInput(meta: ModelMetadata): void {
+  if (meta.inputShape[1] !== INPUT_SIZE) {
+    throw new StudioError(
+      'shape_mismatch',
+      `This model takes ${meta.inputShape[1]} features per frame, but video keypoints give ${INPUT_SIZE} (2 hands × 21 × (x, y)): it was trained on other data and cannot classify videos`,
+    );
+  }
+}
+
+type Classification = Pick<VideoPrediction, 'label' | 'confidence' | 'top' | 'frames_with_hands' | 'frames' | 'window'>;
+
+/** Per-frame records -> the model's input exactly as in training -> softmax, top classes. */
+function classify(model: SequenceClassifier, meta: ModelMetadata, records: FrameRecord[], mode: SequenceMode): Classification {
+  const [seqLen, numFeatures] = meta.inputShape;
+  const x = shapeSequence(records.map((f) => frameFeatures(f)), seqLen, mode);
+  const p = predictSet(model, { keys: ['clip'], x, y: new Int32Array(1), seqLen, numFeatures });
+  const order = Array.from(p.probabilities, (v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
+  const top = order.slice(0, 5).map(([v, i]) => ({ label: meta.labels[i], probability: v }));
+  return {
+    label: top[0].label,
+    confidence: top[0].probability,
+    top,
+    frames_with_hands: records.filter((f) => f.hands.length > 0).length,
+    frames: records.length,
+    window: sequenceIndices(records.length, seqLen, mode),
+  };
+}
+
+/** Classifies keypoints already extracted (or generated, as the demo's are). */
+export async function predictRecords(runOrModelDir: string, records: FrameRecord[]): Promise<Classification> {
+  await pickBackend();
+  const { model, meta } = await loadClassifier(modelDirOf(runOrModelDir));
+  try {
+    checkInput(meta);
+    return classify(model, meta, records, extractionFromModel(meta).mode);
+  } finally {
+    model.dispose();
+  }
+}
+
 /**
  * One video in, the predicted class out (PIPELINE.md §9): keypoints extracted exactly as the
  * model's training data was, shaped the same way, softmax over the logits.
@@ -73,39 +115,22 @@ export async function predictVideo(runOrModelDir: string, video: string, options
   await pickBackend();
   const { model, meta } = await loadClassifier(modelDirOf(runOrModelDir));
   try {
-    const [seqLen, numFeatures] = meta.inputShape;
-    if (numFeatures !== INPUT_SIZE) {
-      throw new StudioError(
-        'shape_mismatch',
-        `This model takes ${numFeatures} features per frame, but video keypoints give ${INPUT_SIZE} (2 hands × 21 × (x, y)): it was trained on other data and cannot classify videos`,
-      );
-    }
+    checkInput(meta);
     const ex = extractionFromModel(meta);
     const result = await extractClip(video, { ...ex.pipeline, signal: options.signal }, (_r, p) => options.onFrame?.(p.done, p.total));
-    const withHands = result.frames.filter((f) => f.hands.length > 0).length;
     if (result.frames.length === 0) throw new StudioError('no_frames', `No frame could be read from ${video}`);
-    if (withHands === 0) {
+    const c = classify(model, meta, result.frames, ex.mode);
+    if (c.frames_with_hands === 0) {
       throw new StudioError('no_hands', `No hands were found in any of the ${result.frames.length} frames of ${video}: there is nothing to classify`);
     }
-    const x = shapeSequence(result.frames.map((f) => frameFeatures(f)), seqLen, ex.mode);
-    const p = predictSet(model, { keys: ['video'], x, y: new Int32Array(1), seqLen, numFeatures });
-    const probs = Array.from(p.probabilities);
-    const order = probs.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
-    const top = order.slice(0, 5).map(([v, i]) => ({ label: meta.labels[i], probability: v }));
-    const window = sequenceIndices(result.frames.length, seqLen, ex.mode);
     const prediction: VideoPrediction & { records?: FrameRecord[] } = {
-      label: top[0].label,
-      confidence: top[0].probability,
-      top,
-      frames_with_hands: withHands,
-      frames: result.frames.length,
-      window,
-      extraction: { numFrames: seqLen, mode: ex.mode, model: ex.pipeline.model!, detector: ex.pipeline.detector! },
+      ...c,
+      extraction: { numFrames: meta.inputShape[0], mode: ex.mode, model: ex.pipeline.model!, detector: ex.pipeline.detector! },
       ...(result.detectorWarning ? { detectorWarning: result.detectorWarning } : {}),
       ...(options.keepRecords ? { records: result.frames } : {}),
     };
     if (options.annotateDir) {
-      prediction.annotated = await annotateWindow(video, result.frames, window, options.annotateDir, `${prediction.label}  ${(100 * prediction.confidence).toFixed(1)}%`);
+      prediction.annotated = await annotateWindow(video, result.frames, c.window, options.annotateDir, `${c.label}  ${(100 * c.confidence).toFixed(1)}%`);
     }
     return prediction;
   } finally {
