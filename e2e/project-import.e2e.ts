@@ -37,9 +37,10 @@ describe('a researcher creates a project and imports clips', () => {
       expect(await nav.getByRole('link', { name, exact: true }).count()).toBe(1);
     }
     expect(page.url()).not.toContain('token='); // traded for a cookie
+    // Before a project is open, every view says where to start.
     await page.getByRole('link', { name: 'Training', exact: true }).click();
     await page.getByRole('heading', { name: 'Training' }).waitFor();
-    expect(await page.getByText('Not in this build yet').isVisible()).toBe(true);
+    expect(await page.getByText('Open or create a project first').isVisible()).toBe(true);
   });
 
   it('creates a project and imports the folder: right classes and counts', async () => {

@@ -26,6 +26,7 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
   const run = store.run(p.runId);
   const s = p.settings;
   let epochsDone = 0;
+  let batchesPerEpoch = 1;
   try {
     ctx.progress({ done: 0, total: 1, message: 'Syncing labels' });
     const relabelled = await syncLabelsToKeypoints(store);
@@ -52,21 +53,23 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
       },
       {
         signal: ctx.signal,
-        onBatch: (b) =>
+        onBatch: (b) => {
+          batchesPerEpoch = b.batches;
           ctx.progress({
             done: (b.epoch - 1) * b.batches + b.batch,
             total: b.epochs * b.batches,
             rate: b.samplesPerSecond,
             message: `Epoch ${b.epoch}/${b.epochs}, batch ${b.batch}/${b.batches}, loss ${b.loss.toFixed(4)}`,
             training: { runId: run.id, epoch: b.epoch, epochs: b.epochs, batch: b.batch, batches: b.batches, loss: b.loss, epochsDone },
-          }),
+          });
+        },
         onEpoch: (e) => {
           const m = e.metrics;
           store.addEpoch(run.id, { epoch: m.epoch, trainLoss: m.train_loss, trainAcc: m.train_acc, valLoss: m.val_loss, valAcc: m.val_acc, valF1: m.val_f1, lr: m.lr, seconds: e.elapsedSeconds });
           epochsDone = e.epoch;
           ctx.progress({
-            done: e.epoch,
-            total: e.epochs,
+            done: e.epoch * batchesPerEpoch,
+            total: e.epochs * batchesPerEpoch,
             rate: e.samplesPerSecond,
             etaSeconds: e.etaSeconds,
             message: `Epoch ${e.epoch}/${e.epochs}: val F1 ${m.val_f1.toFixed(3)}${e.isBest ? ' (best)' : ''}`,
@@ -75,8 +78,10 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
         },
       },
     );
-    ctx.progress({ done: 1, total: 1, message: 'Predicting every clip with the best model' });
+    const total = epochsDone * batchesPerEpoch;
+    ctx.progress({ done: total, total, message: 'Predicting every clip with the best model' });
     await storePredictions(store, run.id, run.run_dir);
+    ctx.progress({ done: total, total, message: `Done: test accuracy ${result.summary.test.accuracy.toFixed(3)}, macro F1 ${result.summary.test.macro_f1.toFixed(3)}` });
     store.setRunStatus(run.id, 'done', { backend: result.summary.backend.backend, summary: result.summary });
     return result.summary;
   } catch (err) {

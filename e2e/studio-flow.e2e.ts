@@ -1,0 +1,121 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunEvaluation } from '../src/api';
+import { sharedData } from '../src/test-support/shared-data';
+import { launchBrowser, screenshot, watchConsole } from './support/browser';
+import { gstudio } from './support/cli';
+import { serve, type Served } from './support/serve';
+
+let tmp: string;
+let demoOutput: string;
+let server: Served;
+let browser: Browser;
+let page: Page;
+let consoleErrors: string[];
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'gstudio-flow-'));
+  // A small demo project with one finished run: the real CLI, as a researcher would make it.
+  demoOutput = gstudio('demo', '--out', join(tmp, 'demo'), '--classes', '3', '--clips', '12', '--epochs', '4');
+  server = await serve(['--project', join(tmp, 'demo', 'project')]);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  consoleErrors = watchConsole(page);
+  await page.goto(server.url);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('the studio on a trained project', () => {
+  it('trains with one click, and the curves grow while it runs', async () => {
+    expect(demoOutput).toMatch(/test macro F1/);
+    await page.getByRole('link', { name: 'Training', exact: true }).click();
+    await page.getByLabel('Epochs').fill('6');
+    await page.getByLabel('Hidden size').fill('32');
+    await page.getByLabel('Early-stopping patience').fill('50');
+    await page.getByRole('button', { name: 'Train' }).click();
+    await page.getByRole('heading', { name: /run 2 · lstm/ }).waitFor();
+    // Watch the loss chart's epoch count rise during the run.
+    const seen = new Set<number>();
+    const deadline = Date.now() + 150_000;
+    while (Date.now() < deadline) {
+      const n = Number(await page.locator('.charts').getAttribute('data-epochs'));
+      seen.add(n);
+      if (n >= 6) break;
+      await page.waitForTimeout(200);
+    }
+    expect([...seen].filter((n) => n > 0 && n < 6).length).toBeGreaterThanOrEqual(1);
+    expect(Math.max(...seen)).toBe(6);
+    await page.getByRole('table', { name: 'Runs' }).getByText('done').first().waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('table[aria-label="Runs"] tbody tr').length === 2 && ![...document.querySelectorAll('table[aria-label="Runs"] tbody tr td:nth-child(2)')].some((td) => td.textContent !== 'done'), null, { timeout: 120_000 });
+    await screenshot(page, 'training');
+    await page.getByLabel('Compare with').selectOption({ label: 'run 1 · lstm' });
+    await page.getByText('val F1 (run 1 · lstm)').first().waitFor();
+  });
+
+  it('lists exactly the clips of a confusion-matrix cell', async () => {
+    await page.getByRole('link', { name: 'Evaluation', exact: true }).click();
+    await page.getByLabel('Run').selectOption({ label: 'run 1 · lstm' });
+    await page.getByRole('table', { name: 'Confusion matrix' }).waitFor();
+    const evaluation = (await page.evaluate(async () => {
+      const runs = (await (await fetch('/api/runs.list', { method: 'POST', body: '{}' })).json()).result as { id: number; name: string }[];
+      const id = runs.find((r) => r.name === 'run 1 · lstm')!.id;
+      return (await (await fetch('/api/runs.evaluation', { method: 'POST', body: JSON.stringify({ id, split: 'test' }) })).json()).result;
+    })) as RunEvaluation;
+    // The biggest cell: click it and compare the listed clips with the stored predictions.
+    let best: [number, number] = [0, 0];
+    evaluation.confusion.forEach((row, i) => row.forEach((v, j) => v > evaluation.confusion[best[0]][best[1]] && (best = [i, j])));
+    const [t, p] = best;
+    const count = evaluation.confusion[t][p];
+    await page.getByRole('button', { name: `true ${evaluation.labels[t]}, predicted ${evaluation.labels[p]}: ${count} clips` }).click();
+    const listed = await page.getByRole('table', { name: 'Clips in the selected cell' }).locator('tbody tr td:first-child').allTextContents();
+    const expected = evaluation.predictions.filter((x) => x.trueClass === evaluation.labels[t] && x.predictedClass === evaluation.labels[p]).map((x) => x.relPath);
+    expect(listed.sort()).toEqual(expected.sort());
+    expect(listed).toHaveLength(count);
+    // The per-class table sorts by a column.
+    await page.getByRole('button', { name: /^Support/ }).click();
+    const supports = (await page.getByRole('table', { name: 'Per-class report' }).locator('tbody td:last-child').allTextContents()).map(Number);
+    expect(supports).toEqual([...supports].sort((a, b) => b - a));
+    await screenshot(page, 'evaluation');
+    // A listed clip opens in the clip viewer.
+    await page.getByRole('table', { name: 'Clips in the selected cell' }).getByRole('link').first().click();
+    await page.getByRole('heading', { name: 'Clips' }).waitFor();
+    await page.getByLabel('Clip video').waitFor();
+    expect(await page.getByRole('article', { name: 'Clip details' }).getByRole('heading').textContent()).toBe(listed[0].split('/').pop());
+  });
+
+  it('predicts a dropped video and shows the class with the overlay', async () => {
+    await page.getByRole('link', { name: 'Predict', exact: true }).click();
+    const option = await page.getByLabel('Model').locator('option', { hasText: 'run 1 · lstm' }).getAttribute('value');
+    await page.getByLabel('Model').selectOption(option!);
+    await page.locator('input[type=file]').setInputFiles(sharedData('video', 'hand_test_640x360.mp4'));
+    await page.getByTestId('predicted-label').waitFor({ timeout: 120_000 });
+    const label = await page.getByTestId('predicted-label').textContent();
+    const classes = readFileSync(join(tmp, 'demo', 'report.html'), 'utf8');
+    expect(classes).toContain(label!);
+    const top = await page.getByRole('list', { name: 'Top classes' }).locator('li').count();
+    expect(top).toBe(3);
+    expect(await page.getByLabel('Prediction on the video').textContent()).toMatch(new RegExp(`^${label} \\d+\\.\\d%$`));
+    await page.getByText(/Frame \d+ \/ 202/).waitFor();
+    await screenshot(page, 'predict');
+    expect(await page.getByRole('table', { name: 'Recent predictions' }).getByText('hand_test_640x360.mp4').count()).toBe(1);
+  });
+
+  it('opens the HTML report offline', async () => {
+    const report = await browser.newPage();
+    await report.goto(`file://${join(tmp, 'demo', 'report.html')}`);
+    expect(await report.locator('#macro-f1').textContent()).toMatch(/^\d\.\d{4}$/);
+    expect(await report.getByRole('table', { name: 'Per-class report' }).locator('tbody tr').count()).toBe(3);
+    expect(await report.locator('svg').count()).toBeGreaterThanOrEqual(3);
+    await report.screenshot({ path: join('.artifacts', 'screenshots', 'report.png'), fullPage: true });
+    await report.close();
+    expect(consoleErrors).toEqual([]);
+  });
+});
