@@ -8,11 +8,13 @@ import type { ClipKeypoints } from '../src/api';
 import { ffmpegPath } from '../src/core/video/binaries';
 import { makeClip } from '../src/test-support/make-clips';
 import { sharedData } from '../src/test-support/shared-data';
-import { launchBrowser, screenshot, watchConsole } from './support/browser';
+import { screenshot } from './support/browser';
 import { gstudio } from './support/cli';
-import { serve, type Served } from './support/serve';
+import type { Served } from './support/serve';
+import { openStudio, type Studio } from './support/studio';
 
 let tmp: string;
+let studio: Studio;
 let server: Served;
 let browser: Browser;
 let page: Page;
@@ -29,15 +31,12 @@ beforeAll(async () => {
   gstudio('init', project);
   gstudio('import', project, videos);
   gstudio('extract', project, '--detector', 'none', '--model', 'lite', '--frames', '30', '--workers', '1');
-  server = await serve(['--project', project]);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  consoleErrors = watchConsole(page);
+  studio = await openStudio(['--project', project], { width: 1400, height: 900 });
+  ({ server, browser, page, consoleErrors } = studio);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await studio?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 

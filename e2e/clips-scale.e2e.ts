@@ -5,11 +5,13 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ProjectStore, scanVideoFolder } from '../src/core/project';
 import { makeClip } from '../src/test-support/make-clips';
-import { launchBrowser, screenshot, watchConsole } from './support/browser';
-import { serve, type Served } from './support/serve';
+import { screenshot } from './support/browser';
+import type { Served } from './support/serve';
+import { openStudio, type Studio } from './support/studio';
 
 const N = 20_000;
 let tmp: string;
+let studio: Studio;
 let server: Served;
 let browser: Browser;
 let page: Page;
@@ -30,15 +32,12 @@ beforeAll(async () => {
   const info = { duration: 1, fps: 25, frameCount: 25, width: 96, height: 64, codec: 'h264', rotation: 0 };
   store.db.transaction(() => store.listClips({ limit: N }).items.forEach((c) => store.setProbeResult(c.id, info)))();
   store.close();
-  server = await serve(['--project', join(tmp, 'big')]);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  consoleErrors = watchConsole(page);
+  studio = await openStudio(['--project', join(tmp, 'big')], { width: 1400, height: 900 });
+  ({ server, browser, page, consoleErrors } = studio);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await studio?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeVideoFolder, type GeneratedFolder } from '../src/test-support/make-clips';
-import { launchBrowser, screenshot, watchConsole } from './support/browser';
-import { serve, type Served } from './support/serve';
+import { screenshot } from './support/browser';
+import type { Served } from './support/serve';
+import { openStudio, type Studio } from './support/studio';
 
 let tmp: string;
 let folder: GeneratedFolder;
+let studio: Studio;
 let server: Served;
 let browser: Browser;
 let page: Page;
@@ -17,15 +19,12 @@ let consoleErrors: string[];
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'gstudio-e2e-'));
   folder = makeVideoFolder(join(tmp, 'videos'));
-  server = await serve();
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  consoleErrors = watchConsole(page);
+  studio = await openStudio([], { width: 1400, height: 900 });
+  ({ server, browser, page, consoleErrors } = studio);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await studio?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 

