@@ -19,7 +19,24 @@ export interface HandTrackerOptions {
    * at 25 fps) keeps tracking useful. With no hand tracked, every frame is searched.
    */
   newHandInterval: number;
+  /**
+   * Report a tracked hand's handedness as the mean over its track instead of this frame's score.
+   * A hand cannot change sides between frames, but the per-frame score wavers (the lite model
+   * flips a few frames of the test video), and each flip moves the hand to the other feature
+   * slot. MediaPipe reports the per-frame score; the studio's default smooths it. Default true.
+   */
+  smoothHandedness?: boolean;
 }
+
+interface Track {
+  rect: PixelRect;
+  /** Sum and count of the track's per-frame handedness scores (count capped: a slow running mean). */
+  handednessSum: number;
+  handednessCount: number;
+}
+
+// Past this many frames the mean keeps adapting, so a wrongly started track can still recover.
+const HANDEDNESS_MEMORY = 30;
 
 export interface TrackedHand extends LandmarkResult {
   /** True when this frame's region came from a palm detection, false when carried over from the last frame. */
@@ -44,7 +61,7 @@ const SAME_HAND_IOU = 0.5;
  * found hand's landmarks giving its region in the next frame.
  */
 export class HandTracker {
-  private prev: PixelRect[] = [];
+  private prev: Track[] = [];
   private sinceSearch = 0;
   readonly stats: TrackerStats = { frames: 0, palmDetectionFrames: 0, palmDetectionRuns: 0, landmarkRuns: 0 };
 
@@ -65,7 +82,7 @@ export class HandTracker {
     const o = this.options;
     this.stats.frames++;
     const tracked = o.tracking ? this.prev : [];
-    let rois: { rect: PixelRect; fromPalm: boolean }[] = [];
+    let rois: Roi[] = [];
 
     this.sinceSearch++;
     const search = tracked.length === 0 || (tracked.length < o.maxHands && this.sinceSearch >= Math.max(1, o.newHandInterval));
@@ -84,28 +101,41 @@ export class HandTracker {
       }
     }
     // Tracked regions go in last so that they replace palms of the same hand, as in MediaPipe.
-    for (const rect of tracked) addAssociated(rois, { rect, fromPalm: false });
+    for (const t of tracked) addAssociated(rois, { rect: t.rect, fromPalm: false, track: t });
     rois = [...rois.filter((r) => !r.fromPalm), ...rois.filter((r) => r.fromPalm)].slice(0, o.maxHands);
 
     const hands: TrackedHand[] = [];
-    const next: PixelRect[] = [];
+    const next: Track[] = [];
     for (const roi of rois) {
       this.stats.landmarkRuns++;
       const res = this.landmarker.run(img, roi.rect);
       if (res.presence < o.minTrackingConfidence) continue;
       const nextRect = landmarksToHandRect(res.landmarks.map(([x, y]) => ({ x, y })));
       // Two regions that converged on one hand give the same landmarks: keep the first (tracked first).
-      if (next.some((r) => rectIou(r, nextRect) > SAME_HAND_IOU)) continue;
-      next.push(nextRect);
-      hands.push({ ...res, fromPalm: roi.fromPalm });
+      if (next.some((t) => rectIou(t.rect, nextRect) > SAME_HAND_IOU)) continue;
+      const scale = roi.track && roi.track.handednessCount >= HANDEDNESS_MEMORY ? (HANDEDNESS_MEMORY - 1) / HANDEDNESS_MEMORY : 1;
+      const track: Track = {
+        rect: nextRect,
+        handednessSum: (roi.track?.handednessSum ?? 0) * scale + res.handedness,
+        handednessCount: Math.min(HANDEDNESS_MEMORY, (roi.track?.handednessCount ?? 0) + 1),
+      };
+      next.push(track);
+      const handedness = o.smoothHandedness === false ? res.handedness : track.handednessSum / track.handednessCount;
+      hands.push({ ...res, handedness, fromPalm: roi.fromPalm });
     }
     this.prev = next;
     return hands;
   }
 }
 
+interface Roi {
+  rect: PixelRect;
+  fromPalm: boolean;
+  track?: Track;
+}
+
 /** AssociationCalculator's rule: a new region replaces every earlier region it overlaps. */
-function addAssociated(list: { rect: PixelRect; fromPalm: boolean }[], item: { rect: PixelRect; fromPalm: boolean }): void {
+function addAssociated(list: Roi[], item: Roi): void {
   for (let i = list.length - 1; i >= 0; i--) if (rectIou(list[i].rect, item.rect) > SAME_HAND_IOU) list.splice(i, 1);
   list.push(item);
 }
