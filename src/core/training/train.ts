@@ -266,7 +266,7 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
         lr: optimizer.lr,
       };
       rows.push(row);
-      const isBest = early.update(epoch, row.val_f1);
+      const isBest = early.update(epoch, row.val_f1, row.val_loss);
       if (isBest) await saveClassifier(files.model, model, meta(epoch, row.val_f1));
       optimizer.lr = plateau.step(row.val_f1, optimizer.lr);
       stoppedEarly = early.shouldStop;
