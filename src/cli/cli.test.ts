@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeVideoFolder } from '../test-support/make-clips';
+import { repoRoot } from '../test-support/shared-data';
+
+let tmp: string;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'gstudio-cli-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** The real command, as `npx gstudio` runs it. */
+function gstudio(...args: string[]) {
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'gstudio.mjs'), ...args], { encoding: 'utf8', timeout: 600_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('gstudio', () => {
+  it('init and import print the classes and counts and leave the SQLite file', () => {
+    const videos = makeVideoFolder(join(tmp, 'videos'));
+    const project = join(tmp, 'project');
+    expect(gstudio('init', project).code).toBe(0);
+    const r = gstudio('import', project, videos.root);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^point\s+2\s+2\s+0$/m);
+    expect(r.out).toMatch(/^thumbs up\s+2\s+1\s+1$/m);
+    expect(r.out).toMatch(/^wave\s+2\s+2\s+0$/m);
+    expect(r.out).toMatch(/thumbs up\/broken\.mp4: .*Invalid data/);
+    expect(r.out).toMatch(/skipped point\/session 1\/notes\.txt: not a video file/);
+    expect(existsSync(join(project, 'gstudio.sqlite'))).toBe(true);
+  });
+
+  it('ends with a one-line reason and a non-zero code on an error', () => {
+    const r = gstudio('import', join(tmp, 'no-project'), join(tmp, 'videos'));
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/^gstudio: No project in .*gstudio init/);
+    expect(gstudio('train', join(tmp, 'missing.h5'), '--out', join(tmp, 'run')).err).toMatch(/^gstudio: .*does not exist/m);
+    expect(gstudio('frobnicate').code).not.toBe(0);
+  });
+
+  it('has --help for every command', () => {
+    for (const cmd of ['init', 'import', 'serve', 'extract', 'landmarks', 'annotate', 'train', 'evaluate', 'predict', 'report', 'demo']) {
+      const r = gstudio(cmd, '--help');
+      expect(r.code, cmd).toBe(0);
+      expect(r.out, cmd).toContain(`Usage: gstudio ${cmd}`);
+    }
+  });
+
+  it('demo runs the main job on built-in data and the synthetic signs are learned (macro F1 above 0.9)', () => {
+    const out = join(tmp, 'demo');
+    const r = gstudio('demo', '--out', out, '--clips', '30');
+    expect(r.code, r.err).toBe(0);
+    const f1 = Number(/test macro F1\s+([\d.]+)/.exec(r.out)?.[1]);
+    const accuracy = Number(/test accuracy\s+([\d.]+)/.exec(r.out)?.[1]);
+    expect(f1).toBeGreaterThan(0.9);
+    expect(accuracy).toBeGreaterThan(0.9);
+    expect(r.out).toMatch(/held-out clip .*\(held out\): true (\w+), predicted \w+ \([\d.]+%\)/);
+    expect(r.out).toMatch(/180 clips of 6 classes/);
+    for (const f of ['report.html', 'project/gstudio.sqlite', 'project/keypoints.h5', 'project/runs/001-lstm-demo/model/model.json']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    expect(readdirSync(join(out, 'videos'))).toHaveLength(6);
+    // Running it again replaces the earlier demo instead of failing.
+    expect(gstudio('demo', '--out', out, '--clips', '6', '--classes', '2', '--epochs', '2').code).toBe(0);
+    expect(readdirSync(join(out, 'videos'))).toHaveLength(2);
+  });
+});
