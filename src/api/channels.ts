@@ -9,6 +9,7 @@ export const MEDIA_SCHEME = 'gstudio-media';
 export const HTTP_API_PREFIX = '/api/';
 export const HTTP_MEDIA_PREFIX = '/media/clip/';
 export const HTTP_PREDICTION_MEDIA_PREFIX = '/media/prediction/';
+export const HTTP_THUMB_PREFIX = '/media/thumb/';
 /** Web mode: a video dropped on the Predict view is uploaded here (PUT, body = the file). */
 export const HTTP_UPLOAD_PATH = '/upload';
 export const WS_PATH = '/events';

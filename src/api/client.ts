@@ -21,6 +21,7 @@ export interface StudioApi {
   onEvent(listener: (event: StudioEvent) => void): () => void;
   clipMediaUrl(clipId: number): string;
   predictionMediaUrl(id: string): string;
+  clipThumbnailUrl(clipId: number): string;
   /** A dropped or chosen file: its path (desktop) or an upload id (web mode). */
   takeFile(file: File): Promise<{ video: string } | { uploadId: string }>;
 }

@@ -25,13 +25,22 @@ export const Clip = z.object({
   extractStatus: ExtractStatus,
   extractError: z.string().nullable(),
   handsFraction: z.number().nullable(),
+  /** The latest finished run's prediction for the clip. */
+  prediction: z.object({ className: z.string(), confidence: z.number(), split: z.enum(['train', 'val', 'test']) }).nullable(),
 });
 export type Clip = z.infer<typeof Clip>;
+
+/** Filters for reviewing: where the latest model disagrees, doubts, or saw no hands. */
+export const ClipReview = z.enum(['misclassified', 'low_confidence', 'no_hands']);
+export type ClipReview = z.infer<typeof ClipReview>;
+/** Below this, a prediction counts as "low confidence". */
+export const LOW_CONFIDENCE = 0.6;
 
 export const ClipFilter = z.object({
   classId: z.number().int().optional(),
   status: ClipStatus.optional(),
   extractStatus: ExtractStatus.optional(),
+  review: ClipReview.optional(),
   search: z.string().max(200).optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(2000).default(200),

@@ -15,6 +15,7 @@ export function createIpcClient(bridge: PreloadBridge): StudioApi {
     },
     clipMediaUrl: (clipId) => `${MEDIA_SCHEME}://clip/${clipId}`,
     predictionMediaUrl: (id) => `${MEDIA_SCHEME}://prediction/${id}`,
+    clipThumbnailUrl: (clipId) => `${MEDIA_SCHEME}://thumb/${clipId}`,
     takeFile: async (file) => ({ video: bridge.pathForFile(file) }),
   };
 }

@@ -1,5 +1,5 @@
 import { ApiError, type CallOutcome, type StudioApi } from './client';
-import { HTTP_API_PREFIX, HTTP_MEDIA_PREFIX, HTTP_PREDICTION_MEDIA_PREFIX, HTTP_UPLOAD_PATH, WS_PATH } from './channels';
+import { HTTP_API_PREFIX, HTTP_MEDIA_PREFIX, HTTP_PREDICTION_MEDIA_PREFIX, HTTP_THUMB_PREFIX, HTTP_UPLOAD_PATH, WS_PATH } from './channels';
 import { StudioEvent } from './events';
 import { unwrap } from './validated-client';
 
@@ -61,6 +61,7 @@ export function createWebClient(origin = location.origin): StudioApi {
     },
     clipMediaUrl: (clipId) => `${origin}${HTTP_MEDIA_PREFIX}${clipId}`,
     predictionMediaUrl: (id) => `${origin}${HTTP_PREDICTION_MEDIA_PREFIX}${id}`,
+    clipThumbnailUrl: (clipId) => `${origin}${HTTP_THUMB_PREFIX}${clipId}`,
     async takeFile(file) {
       const res = await fetch(`${origin}${HTTP_UPLOAD_PATH}?name=${encodeURIComponent(file.name)}`, { method: 'PUT', body: file, credentials: 'same-origin' });
       const body = (await res.json().catch(() => null)) as { uploadId?: string; error?: string } | null;

@@ -17,7 +17,7 @@ export function registerMediaScheme(): void {
  * with byte ranges (the renderer never names a path).
  */
 export function handleMediaScheme(service: StudioService): void {
-  protocol.handle(MEDIA_SCHEME, (request) => {
+  protocol.handle(MEDIA_SCHEME, async (request) => {
     const url = new URL(request.url);
     const key = url.pathname.replace(/^\//, '');
     const clipId = Number(key);
@@ -26,6 +26,7 @@ export function handleMediaScheme(service: StudioService): void {
     try {
       if (url.host === 'clip' && Number.isInteger(clipId) && clipId > 0) media = service.clipMedia(clipId);
       else if (url.host === 'prediction' && predictionId.success) media = service.predictionMedia(predictionId.data);
+      else if (url.host === 'thumb' && Number.isInteger(clipId) && clipId > 0) media = await service.clipThumbnail(clipId);
       else return new Response('Bad media URL', { status: 400 });
     } catch (err) {
       const status = err instanceof StudioError && err.code === 'forbidden' ? 403 : 404;

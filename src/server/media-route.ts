@@ -4,10 +4,10 @@ import { parseRange, type MediaFile } from '../core/service';
 import { StudioError } from '../core/errors';
 
 /** Streams a clip's or a prediction's video with byte ranges, so that the video element can seek. */
-export function serveMedia(resolveMedia: () => MediaFile, req: IncomingMessage, res: ServerResponse): void {
+export async function serveMedia(resolveMedia: () => MediaFile | Promise<MediaFile>, req: IncomingMessage, res: ServerResponse): Promise<void> {
   let media;
   try {
-    media = resolveMedia();
+    media = await resolveMedia();
   } catch (err) {
     const status = err instanceof StudioError ? (err.code === 'forbidden' ? 403 : 404) : 500;
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(err instanceof Error ? err.message : 'error');

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { HTTP_API_PREFIX, HTTP_MEDIA_PREFIX, HTTP_PREDICTION_MEDIA_PREFIX, HTTP_UPLOAD_PATH, PredictionId, TOKEN_COOKIE, WS_PATH } from '../api';
+import { HTTP_API_PREFIX, HTTP_MEDIA_PREFIX, HTTP_PREDICTION_MEDIA_PREFIX, HTTP_THUMB_PREFIX, HTTP_UPLOAD_PATH, PredictionId, TOKEN_COOKIE, WS_PATH } from '../api';
 import { errorMessage } from '../core/errors';
 import type { StudioService } from '../core/service';
 import { isAuthorised, isSameSite, newToken } from './auth';
@@ -84,7 +84,16 @@ export async function startStudioServer(options: { service: StudioService; rende
         res.writeHead(400).end();
         return;
       }
-      serveMedia(() => service.clipMedia(id), req, res);
+      await serveMedia(() => service.clipMedia(id), req, res);
+      return;
+    }
+    if (url.pathname.startsWith(HTTP_THUMB_PREFIX) && req.method === 'GET') {
+      const id = Number(url.pathname.slice(HTTP_THUMB_PREFIX.length));
+      if (!Number.isInteger(id) || id <= 0) {
+        res.writeHead(400).end();
+        return;
+      }
+      await serveMedia(() => service.clipThumbnail(id), req, res);
       return;
     }
     if (url.pathname.startsWith(HTTP_PREDICTION_MEDIA_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -93,7 +102,7 @@ export async function startStudioServer(options: { service: StudioService; rende
         res.writeHead(400).end();
         return;
       }
-      serveMedia(() => service.predictionMedia(id.data), req, res);
+      await serveMedia(() => service.predictionMedia(id.data), req, res);
       return;
     }
     if (url.pathname === HTTP_UPLOAD_PATH && req.method === 'PUT') {

@@ -8,6 +8,7 @@ import { ProjectStore } from '../project/project-store';
 import { VIDEO_EXTENSIONS } from '../project/scan-videos';
 import { videoContentType } from '../service/byte-range';
 import { probeVideo } from '../video/probe';
+import { compactRecords } from '../keypoints/compact-records';
 import { predictVideo } from './predict-video';
 
 /**
@@ -88,7 +89,7 @@ export async function predictInProject(raw: unknown, ctx: JobContext): Promise<P
     framesWithHands: result.frames_with_hands,
     frames: result.frames,
     window: result.window,
-    records: result.records ?? [],
+    records: compactRecords(result.records ?? []),
     fps: info.fps,
   };
   writeFileSync(join(dir, 'result.json'), JSON.stringify(detail));

@@ -21,11 +21,21 @@ export interface ClipRow {
   extract_status: Clip['extractStatus'];
   extract_error: string | null;
   hands_fraction: number | null;
+  predicted_class: string | null;
+  prediction_confidence: number | null;
+  prediction_split: 'train' | 'val' | 'test' | null;
 }
 
+/** Clips with their class names and the latest finished run's prediction (if any). */
+export const CLIP_FROM = `
+  FROM clips c JOIN classes k ON k.id = c.class_id JOIN classes f ON f.id = c.folder_class_id
+  LEFT JOIN predictions p ON p.clip_id = c.id AND p.run_id = (SELECT MAX(id) FROM runs WHERE status = 'done')
+  LEFT JOIN classes pk ON pk.id = p.pred_class_id`;
+
 export const CLIP_SELECT = `
-  SELECT c.*, k.name AS class_name, f.name AS folder_class_name
-  FROM clips c JOIN classes k ON k.id = c.class_id JOIN classes f ON f.id = c.folder_class_id`;
+  SELECT c.*, k.name AS class_name, f.name AS folder_class_name,
+    pk.name AS predicted_class, p.confidence AS prediction_confidence, p.split AS prediction_split
+  ${CLIP_FROM}`;
 
 export function toClip(r: ClipRow): Clip {
   return {
@@ -48,5 +58,9 @@ export function toClip(r: ClipRow): Clip {
     extractStatus: r.extract_status,
     extractError: r.extract_error,
     handsFraction: r.hands_fraction,
+    prediction:
+      r.predicted_class === null
+        ? null
+        : { className: r.predicted_class, confidence: r.prediction_confidence ?? 0, split: r.prediction_split ?? 'train' },
   };
 }

@@ -156,6 +156,39 @@ describe('runs, epochs and predictions', () => {
   });
 });
 
+describe('review filters', () => {
+  it('find the clips the latest finished run gets wrong, doubts, or where no hands were seen', () => {
+    const store = ProjectStore.create(dir);
+    store.syncClips(['1', '2', '3', '4'].map((n) => clip(Number(n) % 2 ? 'a' : 'b', `${n}.mp4`)));
+    const ids = Object.fromEntries(store.listClips({}).items.map((c) => [c.name, c.id]));
+    const [a, b] = [store.classId('a'), store.classId('b')];
+    const old = store.createRun('old', 'lstm', {}, join(dir, 'runs', 'old'));
+    store.setRunStatus(old, 'done');
+    store.putPredictions(old, [{ clipId: ids['1.mp4'], split: 'test', trueClassId: a, predClassId: b, confidence: 0.99, probs: [0.01, 0.99] }]);
+    const run = store.createRun('new', 'lstm', {}, join(dir, 'runs', 'new'));
+    store.setRunStatus(run, 'done');
+    store.putPredictions(run, [
+      { clipId: ids['1.mp4'], split: 'test', trueClassId: a, predClassId: a, confidence: 0.9, probs: [0.9, 0.1] },
+      { clipId: ids['2.mp4'], split: 'val', trueClassId: b, predClassId: a, confidence: 0.8, probs: [0.8, 0.2] },
+      { clipId: ids['3.mp4'], split: 'train', trueClassId: a, predClassId: a, confidence: 0.55, probs: [0.55, 0.45] },
+    ]);
+    // A run that is still going does not count.
+    store.createRun('running', 'lstm', {}, join(dir, 'runs', 'running'));
+    store.setExtractResult(ids['4.mp4'], { h5Key: 'k4', handsFraction: 0 });
+    store.setExtractResult(ids['3.mp4'], { h5Key: 'k3', handsFraction: 0.5 });
+    const names = (review: 'misclassified' | 'low_confidence' | 'no_hands') => store.listClips({ review }).items.map((c) => c.name);
+    expect(names('misclassified')).toEqual(['2.mp4']);
+    expect(store.listClips({ review: 'misclassified' }).total).toBe(1);
+    expect(names('low_confidence')).toEqual(['3.mp4']);
+    expect(names('no_hands')).toEqual(['4.mp4']);
+    expect(store.getClip(ids['2.mp4']).prediction).toEqual({ className: 'a', confidence: 0.8, split: 'val' });
+    expect(store.getClip(ids['4.mp4']).prediction).toBeNull();
+    // Relabelling the clip as the model says takes it off the misclassified list.
+    store.labels.relabel([ids['2.mp4']], a, 'ann');
+    expect(names('misclassified')).toEqual([]);
+  });
+});
+
 describe('concurrency', () => {
   it('readers see whole transactions while another process writes', async () => {
     ProjectStore.create(dir).close();

@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import type { Clip, ClipFilter, ClipPage, ClassSummary, JobInfo, ProjectInfo, ProjectSummary } from '../../api';
+import { LOW_CONFIDENCE, type Clip, type ClipFilter, type ClipPage, type ClassSummary, type JobInfo, type ProjectInfo, type ProjectSummary } from '../../api';
 import { NotFoundError, ProjectError } from '../errors';
-import { CLIP_SELECT, toClip, type ClipRow } from './clip-row';
+import { CLIP_FROM, CLIP_SELECT, toClip, type ClipRow } from './clip-row';
 import { openDatabase } from './database';
 import { LabelHistory } from './label-history';
 import { SCHEMA_VERSION } from './migrations';
@@ -229,6 +229,11 @@ export class ProjectStore {
       where.push('c.extract_status = ?');
       args.push(filter.extractStatus);
     }
+    if (filter.review === 'misclassified') where.push('p.pred_class_id IS NOT NULL AND p.pred_class_id != c.class_id');
+    else if (filter.review === 'low_confidence') {
+      where.push('p.confidence < ?');
+      args.push(LOW_CONFIDENCE);
+    } else if (filter.review === 'no_hands') where.push("c.extract_status = 'done' AND c.hands_fraction = 0");
     if (filter.search) {
       where.push("c.rel_path LIKE ? ESCAPE '\\'");
       args.push(`%${filter.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
@@ -236,7 +241,7 @@ export class ProjectStore {
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const offset = filter.offset ?? 0;
     const limit = filter.limit ?? 200;
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM clips c ${clause}`).get(...args) as { n: number }).n;
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n ${CLIP_FROM} ${clause}`).get(...args) as { n: number }).n;
     const rows = this.db
       .prepare(`${CLIP_SELECT} ${clause} ORDER BY k.name, c.rel_path LIMIT ? OFFSET ?`)
       .all(...args, limit, offset) as ClipRow[];

@@ -21,9 +21,11 @@ import { StudioError, errorMessage } from '../errors';
 import { JobRunner, type Spawner } from '../jobs';
 import { importVideoFolder, ProjectStore, projectFiles } from '../project';
 import { readClipFrames } from '../dataset/sequence-file-reader';
+import { compactRecords } from '../keypoints/compact-records';
 import { sequenceIndices } from '../keypoints/sequence';
 import { getPrediction, listPredictions, newPrediction, predictionVideo as predictVideoPath } from '../inference/project-predictions';
 import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
+import { clipThumbnail } from './clip-thumbnail';
 import { resolveClipMedia, type MediaFile } from './media-file';
 
 /** What a transport brings: how jobs are started, and the native abilities it has. */
@@ -77,6 +79,11 @@ export class StudioService {
     }
   }
 
+  /** A small picture of a clip for lists. */
+  clipThumbnail(clipId: number): Promise<MediaFile> {
+    return clipThumbnail(this.requireStore(), clipId);
+  }
+
   /** The video of a prediction made in the studio (inside the project's predictions/ folder). */
   predictionMedia(id: string): MediaFile {
     return predictVideoPath(this.requireStore().dir, id);
@@ -128,7 +135,8 @@ export class StudioService {
       const key = store.clipDatasetKey(id);
       const file = projectFiles(store.dir).keypoints;
       if (clip.extractStatus !== 'done' || !key || !existsSync(file)) return { frames: null, window: [] };
-      const frames = await readClipFrames(file, key);
+      const stored = await readClipFrames(file, key);
+      const frames = stored && compactRecords(stored);
       const { settings } = this.extractionStatus();
       return { frames, window: frames ? sequenceIndices(frames.length, settings.frames, settings.sequenceMode) : [] };
     },
