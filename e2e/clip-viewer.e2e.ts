@@ -73,7 +73,7 @@ async function overlayMatches(p: Page): Promise<{ frame: number; matched: number
 describe('the clip viewer', () => {
   it('draws the stored landmarks of the frame on screen, paused and stepping', async () => {
     await page.goto(server.url);
-    await page.getByRole('link', { name: 'Clips', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clips', exact: true }).click();
     await page.getByRole('option', { name: /hand clip\.mp4/ }).click();
     await page.getByText(/Frame \d+ \/ 50/).waitFor();
     const video = page.getByLabel('Clip video');

@@ -37,13 +37,13 @@ describe('a researcher creates a project and imports clips', () => {
     }
     expect(page.url()).not.toContain('token='); // traded for a cookie
     // Before a project is open, every view says where to start.
-    await page.getByRole('link', { name: 'Training', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Training', exact: true }).click();
     await page.getByRole('heading', { name: 'Training' }).waitFor();
     expect(await page.getByText('Open or create a project first').isVisible()).toBe(true);
   });
 
   it('creates a project and imports the folder: right classes and counts', async () => {
-    await page.getByRole('link', { name: 'Project', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Project', exact: true }).click();
     await page.getByLabel('Project folder', { exact: true }).fill(join(tmp, 'project'));
     await page.getByLabel('Name (optional)').fill('E2E signs');
     await page.getByRole('button', { name: 'Create project' }).click();
@@ -69,7 +69,7 @@ describe('a researcher creates a project and imports clips', () => {
   });
 
   it('lists clips, filters them, and plays one', async () => {
-    await page.getByRole('link', { name: 'Clips', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clips', exact: true }).click();
     const list = page.getByRole('listbox', { name: 'Clips' });
     await list.getByRole('option').first().waitFor();
     expect(await page.getByText('6 clips').isVisible()).toBe(true);
@@ -147,7 +147,7 @@ describe('web mode security', () => {
 
 describe('extracting keypoints', () => {
   it('runs from the Extraction view with progress, and the coverage updates', async () => {
-    await page.getByRole('link', { name: 'Extraction', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Extraction', exact: true }).click();
     await page.getByLabel('Hand model').selectOption('lite');
     await page.getByLabel('Person detector').selectOption('none');
     await page.getByLabel('Frames per sequence').fill('16');
@@ -158,14 +158,14 @@ describe('extracting keypoints', () => {
     expect(await coverage.locator('dd').first().textContent()).toBe('5');
     expect(await page.getByText(/frames\/s/).first().isVisible()).toBe(true);
     await screenshot(page, 'extraction-done');
-    await page.getByRole('link', { name: 'Project', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Project', exact: true }).click();
     await page.getByText('5 of 5 extracted').waitFor();
   });
 });
 
 describe('relabelling while reviewing', () => {
   it('relabels with a key, undoes with Ctrl+Z, and both survive a reload', async () => {
-    await page.getByRole('link', { name: 'Clips', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clips', exact: true }).click();
     await page.getByLabel('Search').fill('');
     await page.getByLabel('Status').selectOption('ok');
     await page.getByLabel('Class').selectOption({ label: 'wave (2)' });

@@ -35,7 +35,7 @@ afterAll(async () => {
 describe('the studio on a trained project', () => {
   it('trains with one click, and the curves grow while it runs', async () => {
     expect(demoOutput).toMatch(/test macro F1/);
-    await page.getByRole('link', { name: 'Training', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Training', exact: true }).click();
     await page.getByLabel('Epochs').fill('6');
     await page.getByLabel('Hidden size').fill('32');
     await page.getByLabel('Early-stopping patience').fill('50');
@@ -60,7 +60,7 @@ describe('the studio on a trained project', () => {
   });
 
   it('lists exactly the clips of a confusion-matrix cell', async () => {
-    await page.getByRole('link', { name: 'Evaluation', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Evaluation', exact: true }).click();
     await page.getByLabel('Run').selectOption({ label: 'run 1 · lstm' });
     await page.getByRole('table', { name: 'Confusion matrix' }).waitFor();
     const evaluation = (await page.evaluate(async () => {
@@ -90,8 +90,40 @@ describe('the studio on a trained project', () => {
     expect(await page.getByRole('article', { name: 'Clip details' }).getByRole('heading').textContent()).toBe(listed[0].split('/').pop());
   });
 
+  it('filters the clips the latest model gets wrong, and relabels several at once', async () => {
+    const expected = await page.evaluate(async () => {
+      const call = async (m: string, p: unknown) => (await (await fetch(`/api/${m}`, { method: 'POST', body: JSON.stringify(p) })).json()).result;
+      const runs = (await call('runs.list', {})) as { id: number; status: string }[];
+      const latest = Math.max(...runs.filter((r) => r.status === 'done').map((r) => r.id));
+      let wrong = 0;
+      for (const split of ['train', 'val', 'test']) {
+        const e = (await call('runs.evaluation', { id: latest, split })) as { predictions: { trueClass: string; predictedClass: string }[] };
+        wrong += e.predictions.filter((p) => p.trueClass !== p.predictedClass).length;
+      }
+      return wrong;
+    });
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clips', exact: true }).click();
+    await page.getByLabel('Review').selectOption('misclassified');
+    await page.getByText(`${expected} clips`, { exact: true }).waitFor();
+
+    await page.getByLabel('Review').selectOption('');
+    await page.getByText('36 clips', { exact: true }).waitFor();
+    const list = page.getByRole('listbox', { name: 'Clips' });
+    const rows = list.getByRole('option');
+    await rows.nth(0).click({ modifiers: ['Control'] });
+    await rows.nth(2).click({ modifiers: ['Shift'] });
+    await page.getByText('3 clips marked').waitFor();
+    await page.getByLabel('Relabel as').selectOption({ label: 'wave' });
+    await page.getByRole('status').filter({ hasText: /Relabelled [0-3] clips? as wave/ }).waitFor();
+    await list.focus();
+    await page.keyboard.press('Control+z');
+    await page.getByRole('status').filter({ hasText: /Undid relabel/ }).waitFor();
+    expect(await list.locator('img.thumb').count()).toBeGreaterThan(0);
+    await screenshot(page, 'clips-review');
+  });
+
   it('predicts a dropped video and shows the class with the overlay', async () => {
-    await page.getByRole('link', { name: 'Predict', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Predict', exact: true }).click();
     const option = await page.getByLabel('Model').locator('option', { hasText: 'run 1 · lstm' }).getAttribute('value');
     await page.getByLabel('Model').selectOption(option!);
     await page.locator('input[type=file]').setInputFiles(sharedData('video', 'hand_test_640x360.mp4'));
