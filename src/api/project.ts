@@ -9,9 +9,8 @@ export const ProjectInfo = z.object({
 });
 export type ProjectInfo = z.infer<typeof ProjectInfo>;
 
-export const ClassSummary = z.object({
-  id: z.number().int(),
-  name: z.string(),
+/** Clip counts of a class or of the whole project. */
+export const ClipCounts = z.object({
   clips: z.number().int(),
   ok: z.number().int(),
   failed: z.number().int(),
@@ -21,20 +20,15 @@ export const ClassSummary = z.object({
   extracted: z.number().int(),
   extractFailed: z.number().int(),
 });
+export type ClipCounts = z.infer<typeof ClipCounts>;
+
+export const ClassSummary = ClipCounts.extend({ id: z.number().int(), name: z.string() });
 export type ClassSummary = z.infer<typeof ClassSummary>;
 
 export const ProjectSummary = z.object({
   project: ProjectInfo,
   classes: z.array(ClassSummary),
-  totals: z.object({
-    clips: z.number().int(),
-    ok: z.number().int(),
-    failed: z.number().int(),
-    pending: z.number().int(),
-    durationSeconds: z.number(),
-    extracted: z.number().int(),
-    extractFailed: z.number().int(),
-  }),
+  totals: ClipCounts,
 });
 export type ProjectSummary = z.infer<typeof ProjectSummary>;
 
