@@ -11,6 +11,8 @@ export const TrainingSettings = z.object({
   numLayers: z.number().int().min(1).max(16).default(2),
   dropout: z.number().min(0).max(0.95).default(0.3),
   patience: z.number().int().min(1).max(10_000).default(10),
+  /** Reduce-on-plateau: epochs without a better validation F1 before the learning rate halves. */
+  lrPatience: z.number().int().min(0).max(10_000).default(5),
   seed: z.number().int().default(42),
   valFraction: z.number().gt(0).lt(1).default(0.15),
   testFraction: z.number().gt(0).lt(1).default(0.15),

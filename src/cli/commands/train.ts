@@ -22,6 +22,7 @@ interface TrainFlags {
   layers: number;
   dropout: number;
   patience: number;
+  lrPatience: number;
   seed: number;
   val: number;
   test: number;
@@ -45,6 +46,7 @@ export function registerTrain(program: Command): void {
     .option('--layers <n>', 'recurrent / encoder layers', positiveInt('--layers'), 2)
     .option('--dropout <x>', 'dropout between layers', num('--dropout', (n) => n >= 0 && n < 1), 0.3)
     .option('--patience <n>', 'early stopping patience (epochs)', positiveInt('--patience'), 10)
+    .option('--lr-patience <n>', 'epochs without a better val F1 before the learning rate halves', positiveInt('--lr-patience'), 5)
     .option('--seed <n>', 'one seed for split, weights, shuffles, dropout', num('--seed', Number.isInteger), 42)
     .option('--val <x>', 'validation fraction', fraction('--val'), 0.15)
     .option('--test <x>', 'test fraction', fraction('--test'), 0.15)
@@ -66,6 +68,7 @@ export function registerTrain(program: Command): void {
             numLayers: f.layers,
             dropout: f.dropout,
             patience: f.patience,
+            lrPatience: f.lrPatience,
             seed: f.seed,
             valFraction: f.val,
             testFraction: f.test,

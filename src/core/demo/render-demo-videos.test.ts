@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CancelledError } from '../errors';
 import { scanVideoFolder } from '../project/scan-videos';
 import { decodeVideo } from '../video/decode';
-import { probeVideo } from '../video/probe';
+import { probeClip } from '../video/probe';
 import type { RgbImage } from '../vision/rgb-image';
 import { encodeRgbVideo, generateDemoDataset, renderDemoFrame, renderDemoVideos, type DemoClip } from './index';
 
@@ -44,7 +44,7 @@ describe('renderDemoVideos', () => {
     expect(summary.frames).toBe(clips.reduce((n, c) => n + c.frames.length, 0));
     expect(summary.videos).toEqual(clips.map((c) => join(root, c.relativePath)));
     for (const clip of clips) {
-      const info = await probeVideo(join(root, clip.relativePath));
+      const info = await probeClip(join(root, clip.relativePath));
       expect(info).toMatchObject({ codec: 'h264', width: 320, height: 240, frameCount: clip.frames.length, rotation: 0 });
       expect(info.fps).toBeCloseTo(25, 6);
       expect(info.duration).toBeCloseTo(clip.frames.length / 25, 1);
@@ -89,7 +89,7 @@ describe('renderDemoVideos', () => {
     rmSync(join(root, clips[1].relativePath));
     const again = await renderDemoVideos(clips, root, { skipExisting: true });
     expect([again.rendered, again.skipped]).toEqual([1, 3]);
-    expect((await probeVideo(join(root, clips[1].relativePath))).frameCount).toBe(clips[1].frames.length);
+    expect((await probeClip(join(root, clips[1].relativePath))).frameCount).toBe(clips[1].frames.length);
   });
 
   it('stops on cancel, leaving only complete videos', async () => {
@@ -102,7 +102,7 @@ describe('renderDemoVideos', () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
     expect(files.length).toBeLessThan(more.length);
     expect(files.every((f) => !f.split('/').pop()!.startsWith('.'))).toBe(true);
-    for (const f of files) expect((await probeVideo(join(out, f))).frameCount).toBe(more.find((c) => c.relativePath === f)!.frames.length);
+    for (const f of files) expect((await probeClip(join(out, f))).frameCount).toBe(more.find((c) => c.relativePath === f)!.frames.length);
   });
 });
 

@@ -7,7 +7,7 @@ import type { JobContext } from '../jobs/job-context';
 import { ProjectStore } from '../project/project-store';
 import { VIDEO_EXTENSIONS } from '../project/scan-videos';
 import { videoContentType } from '../service/byte-range';
-import { probeVideo } from '../video/probe';
+import { probeClip } from '../video/probe';
 import { compactRecords } from '../keypoints/compact-records';
 import { predictVideo } from './predict-video';
 
@@ -68,7 +68,7 @@ export async function predictInProject(raw: unknown, ctx: JobContext): Promise<P
     copyFileSync(p.source, join(dir, `video${extname(p.source).toLowerCase()}`));
   }
   const video = predictionVideo(p.projectDir, p.predictionId).path;
-  const info = await probeVideo(video, ctx.signal);
+  const info = await probeClip(video, ctx.signal);
   const total = info.frameCount ?? 0;
   const result = await predictVideo(run.run_dir, video, {
     keepRecords: true,

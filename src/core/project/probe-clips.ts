@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { JobContext } from '../jobs/job-context';
 import { ProgressMeter } from '../jobs/progress-meter';
 import { errorMessage } from '../errors';
-import { probeVideo } from '../video/probe';
+import { probeClip } from '../video/probe';
 import { ProjectStore } from './project-store';
 
 export interface ProbeResult {
@@ -30,7 +30,7 @@ export async function probePendingClips(projectDir: string, ctx: JobContext): Pr
         ctx.signal.throwIfAborted();
         const clip = pending[next++];
         try {
-          const info = await probeVideo(join(root, clip.relPath), ctx.signal);
+          const info = await probeClip(join(root, clip.relPath), ctx.signal);
           store.setProbeResult(clip.id, info);
           meter.tick(clip.relPath);
         } catch (err) {

@@ -45,6 +45,7 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
         numLayers: s.numLayers,
         dropout: s.dropout,
         patience: s.patience,
+        lrPatience: s.lrPatience,
         seed: s.seed,
         valFraction: s.valFraction,
         testFraction: s.testFraction,
