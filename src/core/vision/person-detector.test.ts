@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage } from '../video/decode';
-import { sharedData } from '../../test-support/shared-data';
+import { repoRoot, sharedData } from '../../test-support/shared-data';
 import { createHandPipeline, type HandPipeline } from './hand-pipeline';
 import { decodeUltralytics, decodeYolox, PersonDetector, yoloxGrids } from './person-detector';
+
+const opencv = JSON.parse(readFileSync(join(repoRoot, 'bench', 'reference', 'yolox_two_hands_opencv.json'), 'utf8'));
 
 describe('YOLOX-nano person detector', () => {
   let det: PersonDetector;
@@ -17,9 +21,10 @@ describe('YOLOX-nano person detector', () => {
     console.log('two_hands_test persons:', boxes.map((b) => `score ${b.score.toFixed(3)} objectness ${b.objectness.toFixed(3)} box ${[b.xMin, b.yMin, b.xMax, b.yMax].map((v) => v.toFixed(0)).join(',')}`));
     expect(boxes.length).toBe(1);
     expect(boxes[0].classId).toBe(0);
-    // See the report: objectness × class probability (YOLOX's score) is 0.81 here; objectness 0.96.
-    expect(boxes[0].objectness).toBeGreaterThan(0.9);
-    expect(boxes[0].score).toBeGreaterThan(0.75);
+    // The data README expects a score > 0.9; YOLOX's own preprocessing through OpenCV's DNN on the same
+    // file gives 0.81 (objectness 0.96 × person 0.84): bench/yolox_opencv_reference.py. Match that.
+    expect(Math.abs(boxes[0].score - opencv.score)).toBeLessThan(0.01);
+    expect(Math.abs(boxes[0].objectness - opencv.objectness)).toBeLessThan(0.01);
     expect(boxes[0].xMax - boxes[0].xMin).toBeGreaterThan(img.width * 0.5);
   });
 
