@@ -5,13 +5,18 @@
  * Each figure is the best of BENCH_REPEATS (3) runs. The model-only time is the floor; the ratio end-to-end / floor says what decoding and the
  * glue cost on top. Run: npx tsx bench/extraction.ts
  */
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { extractClip } from '../src/core/keypoints/extract-clip';
 import { decodeVideo, type RgbFrame } from '../src/core/video/decode';
 import { createHandPipeline } from '../src/core/vision/hand-pipeline';
 import { sharedData } from '../src/test-support/shared-data';
 
 const video = sharedData('video', 'hand_test_640x360.mp4');
+// The detector rows use the shared copy of YOLOX-nano (never downloaded by the bench).
+process.env.GSTUDIO_MODELS_DIR ??= sharedData('models');
+const hasDetector = existsSync(join(process.env.GSTUDIO_MODELS_DIR, 'yolox_nano.onnx'));
 
 /** Wall-clock seconds, and CPU seconds of this process (robust to other load on a shared machine; excludes ffmpeg). */
 async function time<T>(fn: () => Promise<T>): Promise<[T, number, number]> {
@@ -47,10 +52,18 @@ async function main() {
   const n = frames.length;
   console.log(`decode only: ${n} frames in ${decodeS.toFixed(2)} s = ${(n / decodeS).toFixed(0)} fps\n`);
 
-  const rows: string[][] = [['model', 'tracking', 'model-only fps', 'end-to-end fps', 'e2e / floor', 'cpu fps model', 'cpu fps e2e', 'palm frames', 'hands']];
-  for (const model of ['lite', 'full'] as const) {
-    for (const tracking of [true, false]) {
-      const pipe = await createHandPipeline({ model, tracking });
+  const rows: string[][] = [['model', 'tracking', 'persons', 'model-only fps', 'end-to-end fps', 'e2e / floor', 'cpu fps model', 'cpu fps e2e', 'palm frames', 'person runs', 'hands']];
+  // Without person boxes, then YOLOX-nano on every frame (the reference) against every 5th frame plus palm searches.
+  const configs: { model: 'lite' | 'full'; tracking: boolean; personInterval?: number }[] = [
+    { model: 'lite', tracking: true },
+    { model: 'lite', tracking: false },
+    { model: 'full', tracking: true },
+    { model: 'full', tracking: false },
+  ];
+  if (hasDetector) configs.push({ model: 'lite', tracking: true, personInterval: 1 }, { model: 'lite', tracking: true, personInterval: 5 });
+  for (const { model, tracking, personInterval } of configs) {
+    {
+      const pipe = await createHandPipeline({ model, tracking, personInterval, detector: personInterval ? 'yolox' : 'none', allowDownload: false });
       // Warm up the JIT and XNNPACK on a few frames.
       for (const f of frames.slice(0, 5)) await pipe.processFrame(f);
       pipe.reset();
@@ -64,12 +77,14 @@ async function main() {
       rows.push([
         model,
         tracking ? 'on' : 'off',
+        personInterval ? `every ${personInterval === 1 ? 'frame' : `${personInterval}th`}` : 'none',
         (n / modelS).toFixed(1),
         (res.frames.length / e2eS).toFixed(1),
         (e2eS / modelS).toFixed(2) + '×',
         (n / modelCpu).toFixed(1),
         (res.frames.length / e2eCpu).toFixed(1),
         `${palm}/${res.frames.length}`,
+        `${res.stats.personDetectionRuns}/${res.frames.length}`,
         `${res.stats.framesWithHands}/${res.frames.length}`,
       ]);
       await pipe.dispose();

@@ -14,6 +14,8 @@ export const ExtractionSettings = z.object({
   minDetectionConfidence: z.number().min(0).max(1).default(0.5),
   minTrackingConfidence: z.number().min(0).max(1).default(0.5),
   tracking: z.boolean().default(true),
+  /** With tracking, run the person detector at least every this many frames (and whenever palms are searched); 1 = every frame. */
+  personInterval: z.number().int().min(1).max(1000).default(5),
   /** Downscale frames so the long side is at most this before detection (0 = full size). */
   maxSide: z.number().int().min(0).max(8192).default(0),
   /** Worker processes; 0 = one per core. */

@@ -15,7 +15,8 @@ export function addVisionOptions(cmd: Command): Command {
     .option('--detector-model <file>', 'an ONNX person detector to use instead (YOLOX or Ultralytics YOLOv8/11 export)')
     .addOption(new Option('--model <variant>', 'MediaPipe hand model').choices(['full', 'lite']).default('full'))
     .option('--max-hands <n>', 'hands per frame (MAX_NUM_HANDS)', int('--max-hands'), 2)
-    .option('--no-tracking', 'search every frame afresh instead of tracking hands between frames');
+    .option('--no-tracking', 'search every frame afresh instead of tracking hands between frames')
+    .option('--person-interval <n>', 'with tracking, run the person detector at least every n frames and whenever hands are searched (1 = every frame)', int('--person-interval'), 5);
 }
 
 export interface VisionFlags {
@@ -24,6 +25,7 @@ export interface VisionFlags {
   model: 'full' | 'lite';
   maxHands: number;
   tracking: boolean;
+  personInterval: number;
 }
 
 export function settingsFromFlags(flags: VisionFlags & { frames?: number; workers?: number; mode?: 'middle' | 'resample' }): ExtractionSettings {
@@ -33,6 +35,7 @@ export function settingsFromFlags(flags: VisionFlags & { frames?: number; worker
     model: flags.model,
     maxHands: flags.maxHands,
     tracking: flags.tracking,
+    personInterval: flags.personInterval,
     frames: flags.frames,
     workers: flags.workers,
     sequenceMode: flags.mode,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { annotateVideo } from '../../core/inference/annotate-video';
+import { pipelineOptions } from '../../core/extraction/extraction-settings';
 import { addVisionOptions, settingsFromFlags, type VisionFlags } from '../extraction-options';
 import { withProgress } from '../in-process-job';
 
@@ -12,7 +13,7 @@ export function registerAnnotate(program: Command): void {
   addVisionOptions(cmd).action(async (video: string, flags: VisionFlags & { out: string }) => {
     const s = settingsFromFlags(flags);
     const r = await withProgress('Annotating', 'frames', (ctx) =>
-      annotateVideo(video, flags.out, { model: s.model, detector: s.detector, detectorPath: s.detectorPath, maxHands: s.maxHands, tracking: s.tracking, signal: ctx.signal }, (done, total) =>
+      annotateVideo(video, flags.out, { ...pipelineOptions(s), signal: ctx.signal }, (done, total) =>
         ctx.progress({ done, total: Math.max(done, total ?? done) }),
       ),
     );

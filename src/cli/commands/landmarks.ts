@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { pipelineOptions } from '../../core/extraction/extraction-settings';
 import { extractClip } from '../../core/keypoints/extract-clip';
 import type { FrameRecord } from '../../core/keypoints/frame-record';
 import { addVisionOptions, settingsFromFlags, type VisionFlags } from '../extraction-options';
@@ -32,13 +33,7 @@ export function registerLandmarks(program: Command): void {
     .option('--json', 'print {width, height, frames: [...]} as JSON');
   addVisionOptions(cmd).action(async (file: string, flags: VisionFlags & { json?: boolean }) => {
     const s = settingsFromFlags(flags);
-    const result = await extractClip(file, {
-      model: s.model,
-      detector: s.detector,
-      detectorPath: s.detectorPath,
-      maxHands: s.maxHands,
-      tracking: s.tracking,
-    });
+    const result = await extractClip(file, pipelineOptions(s));
     if (result.detectorWarning) process.stderr.write(`Note: ${result.detectorWarning}\n`);
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(landmarksJson(result.frames, result.width, result.height))}\n`);

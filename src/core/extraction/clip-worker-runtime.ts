@@ -2,7 +2,7 @@ import { StudioError, errorMessage } from '../errors';
 import type { WorkerPort } from '../jobs/port';
 import { extractClip } from '../keypoints/extract-clip';
 import { createHandPipeline, type HandPipeline } from '../vision/hand-pipeline';
-import { ExtractionSettings } from './extraction-settings';
+import { ExtractionSettings, pipelineOptions } from './extraction-settings';
 import { FromClipWorker, ToClipWorker } from './pool-protocol';
 
 /**
@@ -26,16 +26,7 @@ export function runClipWorker(port: WorkerPort): void {
     if (msg.type === 'init') {
       try {
         settings = ExtractionSettings.parse(msg.settings);
-        pipeline = await createHandPipeline({
-          model: settings.model,
-          detector: settings.detector,
-          detectorPath: settings.detectorPath,
-          personConfidence: settings.personConfidence,
-          maxHands: settings.maxHands,
-          minDetectionConfidence: settings.minDetectionConfidence,
-          minTrackingConfidence: settings.minTrackingConfidence,
-          tracking: settings.tracking,
-        });
+        pipeline = await createHandPipeline(pipelineOptions(settings));
         send({ type: 'ready', detectorWarning: pipeline.detectorStatus.warning });
       } catch (err) {
         send({ type: 'init-error', message: errorMessage(err) });

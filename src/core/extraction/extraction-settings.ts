@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 
 import type { ExtractionSettings } from '../../api/extraction';
+import type { HandPipelineOptions } from '../vision/hand-pipeline';
 
 // The schema is part of the API contract (the UI edits these settings).
 export { ExtractionSettings, type ExtractionSettingsInput } from '../../api/extraction';
@@ -8,6 +9,21 @@ export { ExtractionSettings, type ExtractionSettingsInput } from '../../api/extr
 export function workerCount(s: ExtractionSettings, clips: number): number {
   const wanted = s.workers > 0 ? s.workers : availableParallelism();
   return Math.max(1, Math.min(wanted, clips));
+}
+
+/** The hand pipeline these settings ask for (extraction workers, `landmarks`, `annotate`). */
+export function pipelineOptions(s: ExtractionSettings): HandPipelineOptions {
+  return {
+    model: s.model,
+    detector: s.detector,
+    detectorPath: s.detectorPath,
+    personConfidence: s.personConfidence,
+    maxHands: s.maxHands,
+    minDetectionConfidence: s.minDetectionConfidence,
+    minTrackingConfidence: s.minTrackingConfidence,
+    tracking: s.tracking,
+    personInterval: s.personInterval,
+  };
 }
 
 /** What is stored in the HDF5 file and the model, so that prediction extracts exactly the same way. */
@@ -24,6 +40,7 @@ export function recordedSettings(s: ExtractionSettings, numFeatures: number) {
     minDetectionConfidence: s.minDetectionConfidence,
     minTrackingConfidence: s.minTrackingConfidence,
     tracking: s.tracking,
+    personInterval: s.personInterval,
     maxSide: s.maxSide,
   };
 }

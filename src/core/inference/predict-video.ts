@@ -46,7 +46,7 @@ export function modelDirOf(runOrModelDir: string): string {
 }
 
 /** Extraction as the training data had it: read from the saved model, never assumed. */
-export function extractionFromModel(meta: ModelMetadata): { numFrames: number; mode: SequenceMode; pipeline: HandPipelineOptions } {
+export function extractionFromModel(meta: ModelMetadata): { numFrames: number; mode: SequenceMode; maxSide: number; pipeline: HandPipelineOptions } {
   const ex = meta.extraction as ModelMetadata['extraction'] & Record<string, unknown>;
   const pick = <T>(k: string, ok: (v: unknown) => v is T, fallback: T): T => (ok(ex[k]) ? (ex[k] as T) : fallback);
   const isNum = (v: unknown): v is number => typeof v === 'number';
@@ -54,6 +54,8 @@ export function extractionFromModel(meta: ModelMetadata): { numFrames: number; m
   return {
     numFrames: meta.inputShape[0],
     mode: ex.resampling === 'uniform' || ex.resampling === 'resample' ? 'resample' : 'middle',
+    // Frames are decoded at the size the training clips were (0 = full size).
+    maxSide: pick('maxSide', isNum, 0),
     pipeline: {
       model: ex.model === 'lite' ? 'lite' : 'full',
       detector: ex.detector === 'yolox' ? 'yolox' : 'none',
@@ -62,6 +64,8 @@ export function extractionFromModel(meta: ModelMetadata): { numFrames: number; m
       minTrackingConfidence: pick('minTrackingConfidence', isNum, 0.5),
       personConfidence: pick('personConfidence', isNum, 0.5),
       tracking: pick('tracking', isBool, true),
+      // Models trained before this setting existed had the detector on every frame.
+      personInterval: pick('personInterval', isNum, 1),
     },
   };
 }
@@ -117,7 +121,7 @@ export async function predictVideo(runOrModelDir: string, video: string, options
   try {
     checkInput(meta);
     const ex = extractionFromModel(meta);
-    const result = await extractClip(video, { ...ex.pipeline, signal: options.signal }, (_r, p) => options.onFrame?.(p.done, p.total));
+    const result = await extractClip(video, { ...ex.pipeline, maxSide: ex.maxSide || undefined, signal: options.signal }, (_r, p) => options.onFrame?.(p.done, p.total));
     if (result.frames.length === 0) throw new StudioError('no_frames', `No frame could be read from ${video}`);
     const c = classify(model, meta, result.frames, ex.mode);
     if (c.frames_with_hands === 0) {

@@ -30,6 +30,12 @@ export interface HandPipelineOptions {
   tracking?: boolean;
   /** With tracking, frames between searches for an additional hand (see HandTrackerOptions). Default 8; 1 = MediaPipe. */
   newHandInterval?: number;
+  /**
+   * With tracking, person boxes only steer the palm search, so the detector runs on frames that
+   * search for palms and at least every this many frames (the boxes in between are the last ones
+   * found, for display). 1 = every frame, as the reference. Default 5.
+   */
+  personInterval?: number;
   /** Allow downloading the detector model when it is not on disk. Default true. */
   allowDownload?: boolean;
 }
@@ -64,6 +70,7 @@ export async function createHandPipeline(opts: HandPipelineOptions = {}): Promis
     minTrackingConfidence: opts.minTrackingConfidence ?? 0.5,
     tracking: opts.tracking ?? true,
     newHandInterval: opts.newHandInterval ?? 8,
+    personInterval: Math.max(1, opts.personInterval ?? 5),
     allowDownload: opts.allowDownload ?? true,
   } as const;
 
@@ -95,25 +102,39 @@ export async function createHandPipeline(opts: HandPipelineOptions = {}): Promis
   const tracker = new HandTracker(palm, landmarker, options);
   const stats: PipelineStats = Object.assign(tracker.stats, { personDetectionRuns: 0 });
 
+  // The last person detection: its boxes are carried over frames on which the detector does not run.
+  let last: { boxes: PersonBox[]; windows: PixelWindow[] } | null = null;
+  let sincePersons = 0;
+
   return {
     options,
     detectorStatus,
     stats,
-    reset: () => tracker.reset(),
+    reset: () => {
+      tracker.reset();
+      last = null;
+    },
     async processFrame(frame) {
       const W = frame.width;
       const H = frame.height;
       let boxes: PersonBox[] = [];
       let regions: PixelWindow[] = [fullWindow(frame)];
       if (persons) {
-        stats.personDetectionRuns++;
-        const dets = await persons.detect(frame);
-        boxes = dets.map((d) => ({ box: [d.xMin / W, d.yMin / H, d.xMax / W, d.yMax / H], score: d.score }));
-        const wins = dets
-          .map((d) => ({ x0: Math.max(0, Math.floor(d.xMin)), y0: Math.max(0, Math.floor(d.yMin)), x1: Math.min(W, Math.ceil(d.xMax)), y1: Math.min(H, Math.ceil(d.yMax)) }))
-          .filter((w) => w.x1 - w.x0 >= MIN_REGION && w.y1 - w.y0 >= MIN_REGION);
+        sincePersons++;
+        if (!last || tracker.searchesNext || sincePersons >= options.personInterval) {
+          stats.personDetectionRuns++;
+          sincePersons = 0;
+          const dets = await persons.detect(frame);
+          last = {
+            boxes: dets.map((d) => ({ box: [d.xMin / W, d.yMin / H, d.xMax / W, d.yMax / H], score: d.score })),
+            windows: dets
+              .map((d) => ({ x0: Math.max(0, Math.floor(d.xMin)), y0: Math.max(0, Math.floor(d.yMin)), x1: Math.min(W, Math.ceil(d.xMax)), y1: Math.min(H, Math.ceil(d.yMax)) }))
+              .filter((w) => w.x1 - w.x0 >= MIN_REGION && w.y1 - w.y0 >= MIN_REGION),
+          };
+        }
+        boxes = last.boxes;
         // No person in this frame: the whole frame, as the reference pipeline does.
-        if (wins.length) regions = wins;
+        if (last.windows.length) regions = last.windows;
       }
       const hands: HandRecord[] = tracker.process(frame, regions).map((h) => {
         const right = h.handedness > 0.5;

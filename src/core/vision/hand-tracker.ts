@@ -77,6 +77,12 @@ export class HandTracker {
     this.sinceSearch = 0;
   }
 
+  /** Whether the next `process` call will run palm detection (its regions matter only then). */
+  get searchesNext(): boolean {
+    const tracked = this.options.tracking ? this.prev.length : 0;
+    return tracked === 0 || (tracked < this.options.maxHands && this.sinceSearch + 1 >= Math.max(1, this.options.newHandInterval));
+  }
+
   /** Hands in `img`; palms are searched inside each of `regions` (whole-frame windows or person boxes). */
   process(img: RgbImage, regions: PixelWindow[]): TrackedHand[] {
     const o = this.options;
@@ -84,8 +90,8 @@ export class HandTracker {
     const tracked = o.tracking ? this.prev : [];
     let rois: Roi[] = [];
 
+    const search = this.searchesNext;
     this.sinceSearch++;
-    const search = tracked.length === 0 || (tracked.length < o.maxHands && this.sinceSearch >= Math.max(1, o.newHandInterval));
     if (search) {
       this.sinceSearch = 0;
       this.stats.palmDetectionFrames++;

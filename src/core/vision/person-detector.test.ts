@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeImage } from '../video/decode';
+import { decodeImage, openVideo, type RgbFrame } from '../video/decode';
 import { repoRoot, sharedData } from '../../test-support/shared-data';
 import { createHandPipeline, type HandPipeline } from './hand-pipeline';
 import { decodeUltralytics, decodeYolox, PersonDetector, yoloxGrids } from './person-detector';
@@ -59,6 +59,37 @@ describe('hand pipeline with person regions', () => {
       }
     }
     expect(pipe.stats.personDetectionRuns).toBe(1);
+  });
+});
+
+describe('person detector in video', () => {
+  it('runs on palm-search frames and every personInterval frames, without changing the hands', async () => {
+    process.env.GSTUDIO_MODELS_DIR = sharedData('models');
+    const frames: RgbFrame[] = [];
+    for await (const f of (await openVideo(sharedData('video', 'hand_test_640x360.mp4'))).frames()) if (frames.push(f) >= 80) break;
+    const run = async (personInterval: number) => {
+      const pipe = await createHandPipeline({ model: 'lite', detector: 'yolox', personInterval, allowDownload: false });
+      const records = [];
+      for (const f of frames) records.push(await pipe.processFrame(f));
+      const stats = { ...pipe.stats };
+      await pipe.dispose();
+      return { records, stats };
+    };
+    const every = await run(1);
+    const sparse = await run(5);
+    console.log(`person detector on ${sparse.stats.personDetectionRuns}/${frames.length} frames (palm search on ${sparse.stats.palmDetectionFrames})`);
+    expect(every.stats.personDetectionRuns).toBe(frames.length);
+    expect(sparse.stats.personDetectionRuns).toBeLessThanOrEqual(Math.ceil(frames.length / 5) + sparse.stats.palmDetectionFrames);
+    expect(sparse.stats.personDetectionRuns).toBeGreaterThanOrEqual(Math.ceil(frames.length / 5));
+    // Person regions only steer the palm search, which always gets fresh boxes: the hands are the same.
+    expect(sparse.records.map((r) => r.hands)).toEqual(every.records.map((r) => r.hands));
+    // A frame between detections shows the last boxes found.
+    expect(every.records.some((r) => r.persons.length > 0)).toBe(true);
+    for (let i = 1; i < frames.length; i++) {
+      const boxes = sparse.records[i].persons;
+      const fresh = every.records[i].persons;
+      expect(boxes === sparse.records[i - 1].persons || JSON.stringify(boxes) === JSON.stringify(fresh)).toBe(true);
+    }
   });
 });
 
