@@ -158,19 +158,40 @@ export async function listClipNames(path: string): Promise<string[]> {
   }
 }
 
-/** The per-frame records of one clip for the UI overlays, or null when the file has none for it. */
-export async function readClipFrames(path: string, name: string): Promise<FrameRecord[] | null> {
+/** One clip for the UI overlays: its per-frame records and how the file shaped its sequence. */
+export interface StoredClipFrames {
+  /** Null when the file has no per-frame records for the clip. */
+  frames: FrameRecord[] | null;
+  /** Frames of the clip's stored sequence; null when the file has no sequence for it. */
+  seqLen: number | null;
+  /** The settings recorded when the file was written; null in files written without them. */
+  extraction: ExtractionSettings | null;
+}
+
+/** Reads one clip's records, sequence length and the file's recorded settings in one open. */
+export async function readStoredClipFrames(path: string, name: string): Promise<StoredClipFrames> {
   const file = await openHdf5(path);
   try {
+    const sequences = getGroup(file, SEQUENCES_GROUP);
+    const ds = sequences?.keys().includes(name) ? sequences.get(name) : null;
+    const seqLen = isDataset(ds) && ds.shape?.length === 2 ? ds.shape[0] : null;
     const group = getGroup(file, `${FRAMES_GROUP}/${name}`);
-    if (!group) return null;
-    const arrays: Record<string, ArrayLike<number>> = {};
-    for (const key of group.keys()) {
-      const ds = group.get(key);
-      if (isDataset(ds)) arrays[key] = ds.value as ArrayLike<number>;
+    let frames: FrameRecord[] | null = null;
+    if (group) {
+      const arrays: Record<string, ArrayLike<number>> = {};
+      for (const key of group.keys()) {
+        const member = group.get(key);
+        if (isDataset(member)) arrays[key] = member.value as ArrayLike<number>;
+      }
+      frames = decodeFrameRecords(arrays, `${path}:${FRAMES_GROUP}/${name}`);
     }
-    return decodeFrameRecords(arrays, `${path}:${FRAMES_GROUP}/${name}`);
+    return { frames, seqLen, extraction: readExtraction(file) };
   } finally {
     file.close();
   }
+}
+
+/** The per-frame records of one clip for the UI overlays, or null when the file has none for it. */
+export async function readClipFrames(path: string, name: string): Promise<FrameRecord[] | null> {
+  return (await readStoredClipFrames(path, name)).frames;
 }

@@ -9,6 +9,16 @@ import { INPUT_SIZE } from './frame-record';
  */
 export type SequenceMode = 'middle' | 'resample';
 
+/**
+ * The mode a keypoint file recorded: the dataset layer calls 'resample' 'uniform' (see the
+ * extraction's recordedSettings). Null when it names neither, as in files from other writers.
+ */
+export function recordedSequenceMode(resampling: unknown): SequenceMode | null {
+  if (resampling === 'uniform' || resampling === 'resample') return 'resample';
+  if (resampling === 'middle') return 'middle';
+  return null;
+}
+
 /** Indices of the source frames that fill the N output frames; -1 = a zero (padding) frame. */
 export function sequenceIndices(n: number, N: number, mode: SequenceMode = 'middle'): number[] {
   if (N <= 0) return [];

@@ -20,11 +20,9 @@ import {
 import { StudioError, errorMessage } from '../errors';
 import { JobRunner, type Spawner } from '../jobs';
 import { importVideoFolder, ProjectStore, projectFiles } from '../project';
-import { readClipFrames } from '../dataset/sequence-file-reader';
-import { compactRecords } from '../keypoints/compact-records';
-import { sequenceIndices } from '../keypoints/sequence';
 import { getPrediction, listPredictions, newPrediction, predictionVideo as predictVideoPath } from '../inference/project-predictions';
 import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
+import { clipKeypoints } from './clip-keypoints';
 import { clipThumbnail } from './clip-thumbnail';
 import { resolveClipMedia, type MediaFile } from './media-file';
 
@@ -135,10 +133,7 @@ export class StudioService {
       const key = store.clipDatasetKey(id);
       const file = projectFiles(store.dir).keypoints;
       if (clip.extractStatus !== 'done' || !key || !existsSync(file)) return { frames: null, window: [] };
-      const stored = await readClipFrames(file, key);
-      const frames = stored && compactRecords(stored);
-      const { settings } = this.extractionStatus();
-      return { frames, window: frames ? sequenceIndices(frames.length, settings.frames, settings.sequenceMode) : [] };
+      return clipKeypoints(file, key, this.extractionStatus().settings);
     },
     'clips.relabel': ({ clipIds, classId }) => this.labelChange(this.requireStore().labels.relabel(clipIds, classId, this.author)),
     'labels.undo': () => this.labelChange(this.requireStore().labels.undo()),
