@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TrainingSettings } from '../../api/runs';
-import { evaluateRunDetailed } from '../evaluation/evaluate-run';
+import { predictRunSplits } from '../evaluation/evaluate-run';
 import { CancelledError, errorMessage, StudioError } from '../errors';
 import type { JobContext } from '../jobs/job-context';
 import { ProjectStore, projectFiles, type PredictionRecord } from '../project';
@@ -96,16 +96,15 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
 
 async function storePredictions(store: ProjectStore, runId: number, runDir: string): Promise<void> {
   const byKey = store.clipIdsByKey();
+  // One pass over every split: the file read and the model loaded once, not once per split.
+  const { labels, predictions } = await predictRunSplits(runDir);
+  // Indices are in the model's label order; the store knows classes by name.
+  const classId = labels.map((name) => store.ensureClass(name));
   const rows: PredictionRecord[] = [];
-  for (const split of ['train', 'val', 'test'] as const) {
-    const { report, predictions } = await evaluateRunDetailed(runDir, { split });
-    // Indices are in the model's label order; the store knows classes by name.
-    const classId = report.labels.map((name) => store.ensureClass(name));
-    for (const pr of predictions) {
-      const clipId = byKey.get(pr.key);
-      if (clipId === undefined) continue;
-      rows.push({ clipId, split, trueClassId: classId[pr.label], predClassId: classId[pr.predicted], confidence: pr.confidence, probs: pr.probabilities });
-    }
+  for (const pr of predictions) {
+    const clipId = byKey.get(pr.key);
+    if (clipId === undefined) continue;
+    rows.push({ clipId, split: pr.split, trueClassId: classId[pr.label], predClassId: classId[pr.predicted], confidence: pr.confidence, probs: pr.probabilities });
   }
   if (rows.length === 0) throw new StudioError('no_predictions', 'The trained model matched no clip of the project');
   store.putPredictions(runId, rows);

@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TrainingSettings } from '../../api/runs';
+import { readSequenceFile } from '../dataset/sequence-file-reader';
+import { writeSyntheticSequences } from '../dataset/synthetic-sequences';
+import type { DatasetSplit } from '../dataset/split';
+import { evaluateRun, evaluateRunDetailed } from '../evaluation/evaluate-run';
+import type { JobContext } from '../jobs/job-context';
+import { loadClassifier } from '../models/model-files';
+import { ProjectStore, projectFiles } from '../project';
+import { runEvaluation } from './run-views';
+import { trainProject } from './train-project';
+
+// Counted, to see how often storing the predictions reads the file and loads the model.
+vi.mock('../dataset/sequence-file-reader', async (actual) => {
+  const m = await actual<typeof import('../dataset/sequence-file-reader')>();
+  return { ...m, readSequenceFile: vi.fn(m.readSequenceFile) };
+});
+vi.mock('../models/model-files', async (actual) => {
+  const m = await actual<typeof import('../models/model-files')>();
+  return { ...m, loadClassifier: vi.fn(m.loadClassifier) };
+});
+const counts = () => [vi.mocked(readSequenceFile).mock.calls.length, vi.mocked(loadClassifier).mock.calls.length];
+/** Reads and loads from the moment training is over and the predictions are made. */
+let afterTraining: number[] = [];
+const ctx: JobContext = {
+  signal: new AbortController().signal,
+  progress: (p) => {
+    if (p.message?.startsWith('Predicting every clip')) afterTraining = counts();
+  },
+  log: () => {},
+};
+let storing: number[];
+let dir: string;
+let store: ProjectStore;
+let runId: number;
+let runDir: string;
+/** Clip id -> its dataset key in the keypoints file. */
+let keyOf: Map<number, string>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gs-train-project-'));
+  const keys = await writeSyntheticSequences({ path: projectFiles(dir).keypoints, classes: 3, perClass: 12, seqLen: 6, features: 4, seed: 5 });
+  store = ProjectStore.create(dir);
+  const relPaths = [0, 1, 2].flatMap((k) => Array.from({ length: 12 }, (_, i) => `class_${k}/clip_${i}.mp4`));
+  // One more clip that was never extracted: it has no key and gets no prediction.
+  store.syncClips([...relPaths, 'class_0/not_extracted.mp4'].map((relPath) => ({ relPath, className: relPath.split('/')[0], sizeBytes: 1, mtimeMs: 1 })));
+  const ids = new Map(store.listClips({ limit: 1000 }).items.map((c) => [c.relPath, c.id]));
+  // writeSyntheticSequences names clips in the order it makes them, which is relPaths' order.
+  relPaths.forEach((relPath, i) => store.setExtractResult(ids.get(relPath)!, { h5Key: keys[i], handsFraction: 1 }));
+  keyOf = new Map(relPaths.map((relPath, i) => [ids.get(relPath)!, keys[i]]));
+  const settings = TrainingSettings.parse({ epochs: 2, hiddenSize: 8, numLayers: 1, batchSize: 8, dropout: 0, valFraction: 0.25, testFraction: 0.25 });
+  runDir = join(projectFiles(dir).runs, '001-lstm');
+  runId = store.createRun('run 1', 'lstm', settings, runDir);
+  await trainProject({ projectDir: dir, runId, settings }, ctx);
+  storing = counts().map((n, i) => n - afterTraining[i]);
+});
+
+afterAll(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('trainProject', () => {
+  it('predicts every split in one pass: the keypoints file read once, the model loaded once', () => {
+    expect(afterTraining).toHaveLength(2);
+    expect(storing).toEqual([1, 1]);
+  });
+
+  it('stores exactly one prediction for every clip of every split, with the split it belongs to', () => {
+    const split = JSON.parse(readFileSync(join(runDir, 'split.json'), 'utf8')) as DatasetSplit;
+    const stored = store.predictions(runId);
+    expect(stored).toHaveLength(36);
+    expect(new Set(stored.map((p) => p.clipId)).size).toBe(36);
+    for (const part of ['train', 'val', 'test'] as const) {
+      const keys = stored.filter((p) => p.split === part).map((p) => keyOf.get(p.clipId));
+      expect(keys.sort(), part).toEqual([...split[part]].sort());
+    }
+  });
+
+  it('stores what evaluating each split on its own gives, and the run views read it back', async () => {
+    const stored = new Map(store.predictions(runId).map((p) => [keyOf.get(p.clipId), p]));
+    for (const part of ['train', 'val', 'test'] as const) {
+      const { report, predictions } = await evaluateRunDetailed(runDir, { split: part });
+      for (const pr of predictions) {
+        const row = stored.get(pr.key)!;
+        expect(row.split).toBe(part);
+        expect(row.trueClassId).toBe(store.classId(report.labels[pr.label]));
+        expect(row.predClassId).toBe(store.classId(report.labels[pr.predicted]));
+        expect(row.confidence).toBe(pr.confidence);
+        expect(row.probs).toEqual(pr.probabilities);
+      }
+    }
+    const test = await evaluateRun(runDir);
+    const view = runEvaluation(store, runId, 'test');
+    expect([view.accuracy, view.macroF1]).toEqual([test.accuracy, test.macro_f1]);
+    expect(view.confusion).toEqual(test.confusion_matrix);
+  });
+});
