@@ -17,6 +17,8 @@ export const TrainingSettings = z.object({
   valFraction: z.number().gt(0).lt(1).default(0.15),
   testFraction: z.number().gt(0).lt(1).default(0.15),
   augment: z.boolean().default(false),
+  /** With augment: probability of a left-right mirror (swaps the hands); 0 by default, as it turns swipe_left into swipe_right. */
+  mirror: z.number().min(0).max(1).default(0),
 });
 export type TrainingSettings = z.infer<typeof TrainingSettings>;
 

@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSyntheticSequences } from '../core/dataset/synthetic-sequences';
 import { makeVideoFolder } from '../test-support/make-clips';
 import { repoRoot } from '../test-support/shared-data';
 
@@ -40,6 +41,19 @@ describe('gstudio', () => {
     expect(r.err).toMatch(/^gstudio: No project in .*gstudio init/);
     expect(gstudio('train', join(tmp, 'missing.h5'), '--out', join(tmp, 'run')).err).toMatch(/^gstudio: .*does not exist/m);
     expect(gstudio('frobnicate').code).not.toBe(0);
+  });
+
+  it('train mirrors only with --augment --mirror, and says so when --mirror comes alone', async () => {
+    const data = join(tmp, 'synthetic.h5');
+    await writeSyntheticSequences({ path: data, classes: 2, perClass: 8, seqLen: 4, features: 4 });
+    expect(gstudio('train', '--help').out).toMatch(/--mirror <p>.*default 0/s);
+    const alone = gstudio('train', data, '--out', join(tmp, 'run-alone'), '--mirror', '1');
+    expect(alone.code).toBe(1);
+    expect(alone.err).toMatch(/^gstudio: --mirror is part of augmentation: add --augment/);
+    const run = join(tmp, 'run-mirror');
+    const r = gstudio('train', data, '--out', run, '--epochs', '1', '--hidden', '4', '--layers', '1', '--val', '0.25', '--test', '0.25', '--augment', '--mirror', '1');
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')).options).toMatchObject({ augment: true, augmentation: { mirror: 1 } });
   });
 
   it('has --help for every command', () => {

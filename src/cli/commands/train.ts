@@ -27,6 +27,7 @@ interface TrainFlags {
   val: number;
   test: number;
   augment?: boolean;
+  mirror?: number;
   resume?: boolean;
   split?: string;
 }
@@ -51,9 +52,11 @@ export function registerTrain(program: Command): void {
     .option('--val <x>', 'validation fraction', fraction('--val'), 0.15)
     .option('--test <x>', 'test fraction', fraction('--test'), 0.15)
     .option('--split <split.json>', 'reuse this split instead of drawing one')
-    .option('--augment', 'augment training sequences (rotation, scale, shift, time stretch, frame drop, mirror)')
+    .option('--augment', 'augment training sequences (rotation, scale, shift, time stretch, frame drop)')
+    .option('--mirror <p>', 'with --augment: probability of a left-right mirror that swaps the hands (default 0; it turns swipe_left into swipe_right)', num('--mirror', (n) => n >= 0 && n <= 1))
     .option('--resume', 'continue the run in --out from its last finished epoch')
     .action(async (file: string, f: TrainFlags) => {
+      if (f.mirror !== undefined && !f.augment) throw new InvalidInputError('--mirror is part of augmentation: add --augment');
       const result = await withProgress('Training', 'batches', (ctx) =>
         train(
           {
@@ -74,6 +77,7 @@ export function registerTrain(program: Command): void {
             testFraction: f.test,
             splitPath: f.split,
             augment: Boolean(f.augment),
+            augmentation: f.mirror !== undefined ? { mirror: f.mirror } : {},
             resume: Boolean(f.resume),
           },
           {

@@ -16,7 +16,10 @@ export interface AugmentationOptions {
   timeStretch: number;
   /** Probability of dropping each frame (the rest move up, zeros pad the end). */
   frameDrop: number;
-  /** Probability of a horizontal mirror, which also swaps the left and right hand slots. */
+  /**
+   * Probability of a horizontal mirror, which also swaps the left and right hand slots. Opt-in
+   * (default 0): a mirror turns direction-bearing signs into each other (swipe_left <-> swipe_right).
+   */
   mirror: number;
   /** Coordinates per hand slot (2 × 21 = 42 in the reference layout) for the mirror's slot swap. */
   slotSize: number;
@@ -28,7 +31,7 @@ export const DEFAULT_AUGMENTATION: AugmentationOptions = {
   shift: 0.05,
   timeStretch: 0.1,
   frameDrop: 0.05,
-  mirror: 0.5,
+  mirror: 0, // opt-in: see `mirror` above
   slotSize: 42,
 };
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TrainingDataError } from '../errors';
+import { augmentationOf, trainingOptionsSchema } from '../training/training-options';
 import { augmentSequence, DEFAULT_AUGMENTATION } from './augmentation';
 import { SeededRandom } from './seeded-random';
 import { loadSplit, saveSplit, splitDataset } from './split';
@@ -79,6 +80,27 @@ describe('augmentation', () => {
     // x is mirrored about the centre of the points: the left hand (small x) now has a large x.
     expect(s[0 * F + 42]).toBeGreaterThan(0.5);
     expect(s[0 * F]).toBeLessThan(0.5);
+  });
+
+  it('mirrors only when asked: the defaults never swap the hand slots, mirror 1 always does', () => {
+    // Only a left hand (slot 0) in every frame: after a swap it is in slot 1.
+    const leftOnly = () => {
+      const s = twoHands();
+      for (let t = 0; t < T; t++) s.fill(0, t * F + 42, (t + 1) * F);
+      return s;
+    };
+    const slotUsed = (s: Float32Array, slot: number) => Array.from({ length: T }, (_, t) => s.subarray(t * F + slot * 42, t * F + (slot + 1) * 42)).some((h) => h.some((v) => v !== 0));
+    const defaults = augmentationOf(trainingOptionsSchema.parse({ dataPath: 'k.h5', runDir: 'run', augment: true }));
+    expect(defaults).toEqual(DEFAULT_AUGMENTATION);
+    expect(defaults.mirror).toBe(0);
+    for (let seed = 1; seed <= 100; seed++) {
+      const kept = leftOnly();
+      augmentSequence(kept, T, F, new SeededRandom(seed), defaults);
+      expect([slotUsed(kept, 0), slotUsed(kept, 1)], `seed ${seed}`).toEqual([true, false]);
+      const mirrored = leftOnly();
+      augmentSequence(mirrored, T, F, new SeededRandom(seed), { ...defaults, mirror: 1 });
+      expect([slotUsed(mirrored, 0), slotUsed(mirrored, 1)], `seed ${seed}`).toEqual([false, true]);
+    }
   });
 
   it('frame drop and time stretch keep the sequence length and pad with zeros at the end', () => {

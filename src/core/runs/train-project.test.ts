@@ -9,6 +9,7 @@ import type { DatasetSplit } from '../dataset/split';
 import { evaluateRun, evaluateRunDetailed } from '../evaluation/evaluate-run';
 import type { JobContext } from '../jobs/job-context';
 import { loadClassifier } from '../models/model-files';
+import { augmentationOf, type TrainingOptions } from '../training/training-options';
 import { ProjectStore, projectFiles } from '../project';
 import { runEvaluation } from './run-views';
 import { trainProject } from './train-project';
@@ -97,5 +98,14 @@ describe('trainProject', () => {
     const view = runEvaluation(store, runId, 'test');
     expect([view.accuracy, view.macroF1]).toEqual([test.accuracy, test.macro_f1]);
     expect(view.confusion).toEqual(test.confusion_matrix);
+  });
+
+  it("trains without the mirror unless the run's settings ask for it", async () => {
+    const options = (run: string) => (JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')) as { options: TrainingOptions }).options;
+    expect(augmentationOf(options(runDir)).mirror).toBe(0);
+    const settings = TrainingSettings.parse({ epochs: 1, hiddenSize: 8, numLayers: 1, batchSize: 8, valFraction: 0.25, testFraction: 0.25, augment: true, mirror: 1 });
+    const mirrorDir = join(projectFiles(dir).runs, '002-lstm');
+    await trainProject({ projectDir: dir, runId: store.createRun('run 2', 'lstm', settings, mirrorDir), settings }, ctx);
+    expect(options(mirrorDir)).toMatchObject({ augment: true, augmentation: { mirror: 1 } });
   });
 });

@@ -50,6 +50,8 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
         valFraction: s.valFraction,
         testFraction: s.testFraction,
         augment: s.augment,
+        // Only when asked, so that runs from before the option keep their resume key.
+        augmentation: s.mirror > 0 ? { mirror: s.mirror } : {},
         resume: p.resume,
       },
       {
