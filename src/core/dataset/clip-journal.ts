@@ -105,3 +105,36 @@ export function removeJournalEntry(dir: string, name: string): void {
 export function removeJournalDirIfEmpty(dir: string): void {
   if (existsSync(dir) && readdirSync(dir).length === 0) rmSync(dir, { recursive: true, force: true });
 }
+
+// The writing process's pid: a journal is resumed or merged by someone else only once its writer is gone.
+const LOCK = '.writer.lock';
+
+/** The pid of a live process writing this journal other than this one, or null. */
+export function journalWriter(dir: string): number | null {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dir, LOCK), 'utf8'));
+  } catch {
+    return null;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null;
+  try {
+    process.kill(pid, 0);
+    return pid;
+  } catch (e) {
+    // EPERM: alive, but another user's.
+    return (e as NodeJS.ErrnoException).code === 'EPERM' ? pid : null;
+  }
+}
+
+/** Claims the journal for this process; false when a live process holds it. */
+export function lockJournal(dir: string): boolean {
+  if (journalWriter(dir) !== null) return false;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, LOCK), String(process.pid));
+  return true;
+}
+
+export function unlockJournal(dir: string): void {
+  rmSync(join(dir, LOCK), { force: true });
+}

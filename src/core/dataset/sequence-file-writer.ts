@@ -2,7 +2,19 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { InvalidInputError } from '../errors';
 import type { FrameRecord } from '../keypoints/frame-record';
 import { clipDatasetName, normaliseRelativePath } from './clip-name';
-import { journalDirFor, listJournal, readJournalEntry, removeJournalDirIfEmpty, removeJournalEntry, writeJournalEntry, type JournalEntry } from './clip-journal';
+import { StudioError } from '../errors';
+import {
+  journalDirFor,
+  journalWriter,
+  listJournal,
+  lockJournal,
+  readJournalEntry,
+  removeJournalDirIfEmpty,
+  removeJournalEntry,
+  unlockJournal,
+  writeJournalEntry,
+  type JournalEntry,
+} from './clip-journal';
 import { encodeFrameRecords } from './frame-records-codec';
 import { replaceAtomically } from './atomic-file';
 import { rewriteSequenceFile } from './sequence-file-rewrite';
@@ -107,6 +119,7 @@ export class SequenceFileWriter {
   /** Merges everything and removes the journal. */
   async close(): Promise<void> {
     await this.flush();
+    unlockJournal(this.journalDir);
     removeJournalDirIfEmpty(this.journalDir);
   }
 }
@@ -140,7 +153,11 @@ export async function writeSequenceFile(path: string, clips: ClipInput[], option
   return entries.map((e) => e.name);
 }
 
+/** Opens a keypoint file for adding clips; one writer per file at a time (another process's live writer is refused). */
 export async function openWriter(path: string, options: WriterOptions = {}): Promise<SequenceFileWriter> {
+  if (!lockJournal(journalDirFor(path))) {
+    throw new StudioError('busy', `Another extraction (process ${journalWriter(journalDirFor(path))}) is writing ${path}: wait for it to finish, or stop it`);
+  }
   let existing: string[] = [];
   let shape: [number, number] | null = null;
   if (existsSync(path)) {
@@ -161,6 +178,20 @@ export async function openWriter(path: string, options: WriterOptions = {}): Pro
     if (first) shape = first.sequence.shape as [number, number];
   }
   return new SequenceFileWriter(path, options, [...existing, ...journaled], shape);
+}
+
+/**
+ * Merges clips that a crashed extraction journaled but never merged, so that readers of the HDF5
+ * file see every clip the project counts as extracted. Does nothing while a live writer holds the
+ * journal. Returns the number of clips merged.
+ */
+export async function recoverJournal(path: string, options: Omit<WriterOptions, 'flushEvery'> = {}): Promise<number> {
+  const dir = journalDirFor(path);
+  const pending = listJournal(dir).length;
+  if (pending === 0 || journalWriter(dir) !== null) return 0;
+  const writer = await openWriter(path, options);
+  await writer.close();
+  return pending;
 }
 
 /** Copies a keypoint file atomically (e.g. before an experiment that relabels). */

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync, copyFileSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DatasetFileError, InvalidInputError } from '../errors';
 import type { FrameRecord } from '../keypoints/frame-record';
 import { clipDatasetName } from './clip-name';
-import { openWriter } from './sequence-file-writer';
+import { openWriter, recoverJournal } from './sequence-file-writer';
 import { listClipNames, readClipFrames, readSequenceFile } from './sequence-file-reader';
 import { relabel } from './relabel';
 import { hdf5 } from './hdf5-module';
@@ -109,6 +109,32 @@ describe('keypoint HDF5 file', () => {
     expect(file.clips.map((c) => c.className).sort()).toEqual(['a', 'b', 'b']);
     expect(file.labelMap).toEqual({ a: 0, b: 1 });
     expect(readdirSync(dir).filter((f) => f.includes('tmp'))).toEqual([]);
+  });
+
+  it('refuses a second writer while another process writes, and merges a dead writer\'s journal on recovery', async () => {
+    const dir = tmp();
+    const path = join(dir, 'k.h5');
+    // Another process holds the file: a journal with a live writer's pid in its lock.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      const crashed = await openWriter(path);
+      await crashed.putClip({ relativePath: 'a/1.mp4', className: 'a', sequence: seq(3, 2, 0), shape: [3, 2] });
+      writeFileSync(join(crashed.journalDir, '.writer.lock'), String(other.pid));
+      await expect(openWriter(path)).rejects.toMatchObject({ code: 'busy', message: expect.stringContaining(String(other.pid)) });
+      // Recovery leaves a live writer's journal alone.
+      expect(await recoverJournal(path)).toBe(0);
+      expect(existsSync(path)).toBe(false);
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((r) => other.once('exit', r));
+    }
+    // Its writer is gone: recovery merges the journal and removes it.
+    expect(await recoverJournal(path, { labelMap: { a: 0, b: 1 } })).toBe(1);
+    const file = await readSequenceFile(path);
+    expect(file.clips.map((c) => c.originalPath)).toEqual(['a/1.mp4']);
+    expect(file.labelMap).toEqual({ a: 0, b: 1 });
+    expect(existsSync(`${path}.journal`)).toBe(false);
+    expect(await recoverJournal(path)).toBe(0);
   });
 
   it('replaces a clip put again, and rejects a clip of another shape', async () => {

@@ -26,6 +26,11 @@ export function pipelineOptions(s: ExtractionSettings): HandPipelineOptions {
   };
 }
 
+/** PIPELINE.md §1: the label map is the classes in sorted order. */
+export function labelMapFor(classes: string[]): Record<string, number> {
+  return Object.fromEntries([...new Set(classes)].sort().map((c, i) => [c, i]));
+}
+
 /** What is stored in the HDF5 file and the model, so that prediction extracts exactly the same way. */
 export function recordedSettings(s: ExtractionSettings, numFeatures: number) {
   return {

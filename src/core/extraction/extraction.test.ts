@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,11 +8,12 @@ import { makeClip } from '../../test-support/make-clips';
 import { sharedData } from '../../test-support/shared-data';
 import { workerScript } from '../../workers/worker-script';
 import { readClipFrames, readSequenceFile } from '../dataset';
-import { JobRunner, forkSpawner, type JobContext } from '../jobs';
+import { JobRunner, forkSpawner, type JobContext, type WorkerProcess } from '../jobs';
 import { importVideoFolder, ProjectStore } from '../project';
 import { probePendingClips } from '../project/probe-clips';
 import { ffmpegPath } from '../video/binaries';
 import { extractFolder } from './extract-folder';
+import { recoverProjectKeypoints } from './recover-keypoints';
 import { ExtractionSettings } from './extraction-settings';
 
 // Small and quick: the lite model on the whole frame; person boxes are tested in core/vision.
@@ -135,4 +136,76 @@ describe('the extraction job of a project', () => {
     expect(file.clips).toHaveLength(3);
     store.close();
   });
+
+  it('resumes after the job process is killed mid-run, and its extraction processes do not outlive it', async () => {
+    const store = ProjectStore.create(join(tmp, 'project-crash'));
+    importVideoFolder(store, videos);
+    await probePendingClips(store.dir, ctx());
+    const spawn = forkSpawner(workerScript('job-worker'));
+    const workers: WorkerProcess[] = [];
+    const runner = new JobRunner((name) => {
+      const w = spawn(name);
+      workers.push(w);
+      return w;
+    });
+    const params = { projectDir: store.dir, settings: { ...settings, workers: 1 } };
+    const first = runner.start('extract', params);
+    await new Promise<void>((res) => runner.onUpdate((j) => j.id === first.id && j.progress.done >= 1 && res()));
+    const jobPid = workers[0].pid!;
+    const pool = childPids(jobPid);
+    expect(pool.length).toBeGreaterThanOrEqual(1);
+    // A crash: no cancel, no cleanup, no chance to merge the journal.
+    process.kill(jobPid, 'SIGKILL');
+    expect((await first.finished).state).toBe('failed');
+    await waitFor(() => pool.every((pid) => !alive(pid)));
+    expect(pool.filter(alive)).toEqual([]);
+
+    // The clips it finished count as extracted, and reach the HDF5 file before anyone reads it.
+    const done = store.listClips({ limit: 100 }).items.filter((c) => c.extractStatus === 'done').map((c) => c.relPath);
+    expect(done.length).toBeGreaterThanOrEqual(1);
+    const recovered = await recoverProjectKeypoints(store);
+    expect(recovered).toBeGreaterThanOrEqual(done.length);
+    const afterCrash = (await readSequenceFile(join(store.dir, 'keypoints.h5'))).clips.map((c) => c.originalPath);
+    expect(afterCrash).toEqual(expect.arrayContaining(done));
+    expect(await recoverProjectKeypoints(store)).toBe(0);
+
+    // Extracting again does only the rest.
+    const second = await runner.start('extract', params).finished;
+    expect(second.state).toBe('done');
+    const result = second.result as { extracted: number; skipped: number };
+    expect(result.extracted + result.skipped).toBe(3 - done.length);
+    expect(result.extracted).toBe(3 - afterCrash.length);
+    expect(store.listClips({ limit: 100 }).items.filter((c) => c.extractStatus === 'done')).toHaveLength(3);
+    const file = await readSequenceFile(join(store.dir, 'keypoints.h5'));
+    expect(file.clips.map((c) => c.originalPath).sort()).toEqual(['empty scene/bars.mp4', 'empty scene/one frame.mp4', 'hand/main ñandú 1.mp4']);
+    store.close();
+  });
 });
+
+/** Processes whose parent is `pid` (Linux /proc). */
+function childPids(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        // Field 4 of /proc/PID/stat is the parent's pid (after the parenthesised command name).
+        return Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(ok: () => boolean, ms = 15_000): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end && !ok(); ) await new Promise((r) => setTimeout(r, 100));
+}

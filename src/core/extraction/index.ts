@@ -2,3 +2,4 @@ export * from './extraction-settings';
 export * from './extract-folder';
 export * from './extract-project';
 export * from './run-extraction';
+export * from './recover-keypoints';

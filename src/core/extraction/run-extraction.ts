@@ -7,7 +7,7 @@ import type { ClipExtraction } from '../keypoints/extract-clip';
 import { frameFeatures } from '../keypoints/frame-features';
 import { shapeSequence } from '../keypoints/sequence';
 import { ClipPool } from './clip-pool';
-import { recordedSettings, workerCount, type ExtractionSettings } from './extraction-settings';
+import { labelMapFor, recordedSettings, workerCount, type ExtractionSettings } from './extraction-settings';
 
 export interface ExtractionClip {
   /** The caller's id (the project store's clip id, or an index). */
@@ -60,7 +60,7 @@ export interface ExtractionRequest {
  */
 export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Promise<ExtractionSummary> {
   const { settings } = req;
-  const labelMap = Object.fromEntries([...new Set(req.classes)].sort().map((c, i) => [c, i]));
+  const labelMap = labelMapFor(req.classes);
   const writer = await openWriter(req.outFile, { labelMap, extraction: recordedSettings(settings, INPUT_SIZE), flushEvery: 200 });
   const todo = req.redo ? req.clips : req.clips.filter((c) => !writer.hasClip(c.relPath));
   const skipped = req.clips.length - todo.length;

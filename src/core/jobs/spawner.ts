@@ -6,6 +6,8 @@ export interface WorkerProcess {
   onMessage(listener: (message: unknown) => void): void;
   onExit(listener: (code: number | null) => void): void;
   kill(): void;
+  /** The OS process id, where there is one (diagnostics and tests). */
+  readonly pid?: number;
 }
 
 export type Spawner = (name: string) => WorkerProcess;
@@ -26,6 +28,7 @@ export function forkSpawner(script: string, env: NodeJS.ProcessEnv = process.env
       onMessage: (l) => child.on('message', l),
       onExit: (l) => child.on('exit', (code) => l(code)),
       kill: () => child.kill('SIGKILL'),
+      pid: child.pid,
     };
   };
 }
