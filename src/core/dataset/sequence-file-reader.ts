@@ -1,5 +1,7 @@
 import { DatasetFileError } from '../errors';
 import type { FrameRecord } from '../keypoints/frame-record';
+import { existsSync } from 'node:fs';
+import { journalDirFor, listJournal, readJournalEntry } from './clip-journal';
 import { decodeFrameRecords } from './frame-records-codec';
 import { firstLine, getGroup, isDataset, isGroup, openHdf5, type H5File } from './hdf5-module';
 import {
@@ -168,8 +170,20 @@ export interface StoredClipFrames {
   extraction: ExtractionSettings | null;
 }
 
-/** Reads one clip's records, sequence length and the file's recorded settings in one open. */
+/**
+ * Reads one clip's records, sequence length and the file's recorded settings in one open. A clip
+ * an extraction has journaled but not yet merged (it is running, or it crashed) is read from the journal.
+ */
 export async function readStoredClipFrames(path: string, name: string): Promise<StoredClipFrames> {
+  const journaled = listJournal(journalDirFor(path)).includes(name) ? readJournalEntry(journalDirFor(path), name) : null;
+  if (journaled) {
+    const extraction = existsSync(path) ? await readRecordedExtraction(path) : null;
+    return {
+      frames: journaled.frames ? decodeFrameRecords(Object.fromEntries(Object.entries(journaled.frames).map(([k, v]) => [k, v.data])), `${path} journal`) : null,
+      seqLen: journaled.sequence.shape[0],
+      extraction,
+    };
+  }
   const file = await openHdf5(path);
   try {
     const sequences = getGroup(file, SEQUENCES_GROUP);
@@ -186,6 +200,16 @@ export async function readStoredClipFrames(path: string, name: string): Promise<
       frames = decodeFrameRecords(arrays, `${path}:${FRAMES_GROUP}/${name}`);
     }
     return { frames, seqLen, extraction: readExtraction(file) };
+  } finally {
+    file.close();
+  }
+}
+
+/** The extraction settings recorded in the file (null in files written without them). */
+export async function readRecordedExtraction(path: string): Promise<ExtractionSettings | null> {
+  const file = await openHdf5(path);
+  try {
+    return readExtraction(file);
   } finally {
     file.close();
   }

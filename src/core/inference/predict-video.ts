@@ -6,7 +6,7 @@ import { extractClip } from '../keypoints/extract-clip';
 import type { FrameRecord } from '../keypoints/frame-record';
 import { INPUT_SIZE } from '../keypoints/frame-record';
 import { frameFeatures } from '../keypoints/frame-features';
-import { sequenceIndices, shapeSequence, type SequenceMode } from '../keypoints/sequence';
+import { recordedSequenceMode, sequenceIndices, shapeSequence, type SequenceMode } from '../keypoints/sequence';
 import { loadClassifier, type ModelMetadata } from '../models/model-files';
 import type { SequenceClassifier } from '../models/sequence-classifier';
 import { pickBackend } from '../training/backend';
@@ -53,7 +53,7 @@ export function extractionFromModel(meta: ModelMetadata): { numFrames: number; m
   const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
   return {
     numFrames: meta.inputShape[0],
-    mode: ex.resampling === 'uniform' || ex.resampling === 'resample' ? 'resample' : 'middle',
+    mode: recordedSequenceMode(ex.resampling) ?? 'middle',
     // Frames are decoded at the size the training clips were (0 = full size).
     maxSide: pick('maxSide', isNum, 0),
     pipeline: {

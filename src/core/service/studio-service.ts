@@ -22,6 +22,8 @@ import { JobRunner, type Spawner } from '../jobs';
 import { importVideoFolder, ProjectStore, projectFiles } from '../project';
 import { getPrediction, listPredictions, newPrediction, predictionVideo as predictVideoPath } from '../inference/project-predictions';
 import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
+import { journalDirFor } from '../dataset/clip-journal';
+import { recoverProjectKeypoints } from '../extraction/recover-keypoints';
 import { clipKeypoints } from './clip-keypoints';
 import { clipThumbnail } from './clip-thumbnail';
 import { resolveClipMedia, type MediaFile } from './media-file';
@@ -132,7 +134,8 @@ export class StudioService {
       const clip = store.getClip(id);
       const key = store.clipDatasetKey(id);
       const file = projectFiles(store.dir).keypoints;
-      if (clip.extractStatus !== 'done' || !key || !existsSync(file)) return { frames: null, window: [] };
+      // Done clips of a running (or crashed) extraction may still be in the file's journal only.
+      if (clip.extractStatus !== 'done' || !key || !(existsSync(file) || existsSync(journalDirFor(file)))) return { frames: null, window: [] };
       return clipKeypoints(file, key, this.extractionStatus().settings);
     },
     'clips.relabel': ({ clipIds, classId }) => this.labelChange(this.requireStore().labels.relabel(clipIds, classId, this.author)),
@@ -151,10 +154,11 @@ export class StudioService {
       return { jobId: this.startJob('extract', params) };
     },
     'training.defaults': () => this.trainingDefaults(),
-    'training.start': ({ settings, resumeRunId }) => {
+    'training.start': async ({ settings, resumeRunId }) => {
       const store = this.requireStore();
       this.ensureIdle('train');
       if (this.runner.running('extract')) throw new StudioError('busy', 'Extraction is running: train when it is done, so that the run sees every clip');
+      await recoverProjectKeypoints(store);
       if (!existsSync(projectFiles(store.dir).keypoints)) throw new StudioError('no_keypoints', 'No keypoints yet: run the extraction first (Extraction view)');
       let runId: number;
       let merged: TrainingSettings;
@@ -203,6 +207,11 @@ export class StudioService {
     store.markInterruptedRuns();
     // Clips left 'pending' by an interrupted probe are picked up again.
     if (store.info().videoRoot && store.clipIdsWithStatus('pending').length > 0) this.startProbe();
+    // Clips a crashed extraction finished are merged into the keypoints file (training does it too).
+    recoverProjectKeypoints(store).then(
+      (n) => n > 0 && this.emit({ type: 'project', what: 'clips' }),
+      (e) => console.error(`Could not merge the keypoints an interrupted extraction left: ${errorMessage(e)}`),
+    );
     return store.summary();
   }
 
