@@ -5,10 +5,13 @@
  * Each figure is the best of BENCH_REPEATS (3) runs. The model-only time is the floor; the ratio end-to-end / floor says what decoding and the
  * glue cost on top. Run: npx tsx bench/extraction.ts
  */
-import { existsSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { extractFolder } from '../src/core/extraction/extract-folder';
+import { ExtractionSettings } from '../src/core/extraction/extraction-settings';
 import { extractClip } from '../src/core/keypoints/extract-clip';
+import { workerScript } from '../src/workers/worker-script';
 import { decodeVideo, type RgbFrame } from '../src/core/video/decode';
 import { createHandPipeline } from '../src/core/vision/hand-pipeline';
 import { sharedData } from '../src/test-support/shared-data';
@@ -94,6 +97,27 @@ async function main() {
   for (const r of rows) console.log(r.map((c, i) => c.padEnd(w[i])).join('  '));
   console.log('\ncpu fps = frames per CPU-second of this process (one core); wall-clock figures suffer from other load.');
   console.log('targets: end-to-end within 1.3× of the model-only floor; ≥ 25 fps per core with lite + tracking');
+
+  // The extraction job: a folder of copies of the video through the worker pool, 1 worker against one per core.
+  const clips = Number(process.env.BENCH_POOL_CLIPS ?? 4);
+  const root = mkdtempSync(join(tmpdir(), 'gstudio-bench-pool-'));
+  try {
+    for (let i = 0; i < clips; i++) {
+      mkdirSync(join(root, `class${i % 2}`), { recursive: true });
+      copyFileSync(video, join(root, `class${i % 2}`, `clip${i}.mp4`));
+    }
+    const ctx = { signal: new AbortController().signal, progress: () => undefined, log: () => undefined };
+    const perWorkers: [number, number][] = [];
+    for (const workers of [...new Set([1, availableParallelism()])]) {
+      const settings = ExtractionSettings.parse({ model: 'lite', detector: 'none', workers });
+      const [r, wall] = await time(() => extractFolder(root, join(root, `w${workers}.h5`), settings, ctx, workerScript('clip-worker')));
+      perWorkers.push([workers, r.summary.frames / wall]);
+    }
+    console.log(`\nextraction job (lite, tracking, no person detector), ${clips} clips of ${n} frames, wall clock incl. model loading:`);
+    for (const [w, fps] of perWorkers) console.log(`  ${w} worker${w > 1 ? 's' : ''}: ${fps.toFixed(1)} frames/s (${(fps / perWorkers[0][1]).toFixed(2)}× one worker)`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }
 
 main().catch((e) => {
