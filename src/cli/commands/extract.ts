@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { extractFolder, extractProject } from '../../core/extraction';
+import { extractFolder, extractProject, type ExtractionSummary } from '../../core/extraction';
 import { ProjectStore } from '../../core/project';
 import { workerScript } from '../../workers/worker-script';
 import { addVisionOptions, settingsFromFlags, wholeNumber, type VisionFlags } from '../extraction-options';
@@ -11,6 +11,7 @@ interface ExtractFlags extends VisionFlags {
   workers: number;
   mode: 'middle' | 'resample';
   redo?: boolean;
+  failed?: boolean;
 }
 
 export function registerExtract(program: Command): void {
@@ -22,34 +23,44 @@ export function registerExtract(program: Command): void {
     .option('--frames <n>', 'frames per sequence (NUM_FRAMES_PER_VIDEO)', wholeNumber('--frames'), 30)
     .addOption(new Option('--mode <mode>', 'long clips: middle window (reference) or resample over the whole clip').choices(['middle', 'resample']).default('middle'))
     .option('--workers <n>', 'worker processes (default: one per core)', wholeNumber('--workers'), 0)
-    .option('--redo', 'extract again the clips the file already has');
+    .option('--redo', 'extract every clip again (needed to change the settings of an extracted file)')
+    .option('--failed', 'retry only the clips whose extraction failed (project)');
   addVisionOptions(cmd).action(async (source: string, flags: ExtractFlags) => {
     const settings = settingsFromFlags(flags);
     const clipWorker = workerScript('clip-worker');
     if (ProjectStore.exists(source)) {
       const summary = await withProgress('Extracting', 'clips', (ctx) =>
-        extractProject({ projectDir: source, settings, outFile: flags.out, which: flags.redo ? 'all' : 'pending' }, ctx, clipWorker),
+        extractProject({ projectDir: source, settings, outFile: flags.out, which: flags.redo ? 'all' : flags.failed ? 'failed' : 'pending' }, ctx, clipWorker),
       );
       printSummary(summary);
       const store = ProjectStore.open(source);
       const failed = store.listClips({ limit: 2000 }).items.filter((c) => c.extractStatus === 'failed');
+      const counts = store.extractionCounts();
       store.close();
       for (const c of failed) console.log(`  failed ${c.relPath}: ${c.extractError}`);
+      if (failed.length > 0) console.log(`Retry the failed clips with: gstudio extract ${source} --failed`);
+      console.log(`Project: ${counts.done} clips extracted, ${counts.pending + counts.stale} to extract, ${counts.failed} failed, ${counts.unreadable} unreadable`);
       return;
     }
     if (!flags.out) throw new Error('--out FILE.h5 is needed when the source is a videos root (or give a project folder)');
-    const result = await withProgress('Extracting', 'clips', (ctx) => extractFolder(source, flags.out!, settings, ctx, clipWorker));
+    const result = await withProgress('Extracting', 'clips', (ctx) => extractFolder(source, flags.out!, settings, ctx, clipWorker, { redo: flags.redo }));
     for (const s of result.skippedFiles) console.log(`  skipped ${s.path}: ${s.reason}`);
     printSummary(result.summary);
     for (const f of result.failures) console.log(`  failed ${f.relPath}: ${f.reason}`);
   });
 }
 
-function printSummary(s: { total: number; extracted: number; skipped: number; failed: number; frames: number; seconds: number; framesPerSecond: number; outFile: string; detectorWarning?: string }): void {
+function printSummary(s: ExtractionSummary): void {
   if (s.detectorWarning) console.log(`Note: ${s.detectorWarning}`);
+  if (s.settingsChanged) console.log(`New settings (${s.settingsChanged.join(', ')}): the keypoints file was started afresh`);
   console.log(
     `${s.extracted} clips extracted, ${s.skipped} already in the file, ${s.failed} failed, of ${s.total}; ` +
       `${s.frames} frames in ${s.seconds.toFixed(1)} s (${s.framesPerSecond.toFixed(1)} frames/s)`,
   );
+  if (s.noHands > 0) {
+    console.log(`${s.noHands} clip(s) had no hand in any frame (all-zero sequences, as the reference pipeline writes): check them`);
+    for (const c of s.noHandsClips.slice(0, 20)) console.log(`  no hands ${c}`);
+    if (s.noHandsClips.length > 20) console.log(`  ... and ${s.noHandsClips.length - 20} more`);
+  }
   console.log(`Keypoints: ${s.outFile}`);
 }

@@ -138,3 +138,23 @@ export function lockJournal(dir: string): boolean {
 export function unlockJournal(dir: string): void {
   rmSync(join(dir, LOCK), { force: true });
 }
+
+// What the writer was opened with (label map, settings), so that whoever merges a dead writer's journal writes the same file.
+const META = '.writer.json';
+
+export function writeJournalMeta(dir: string, meta: unknown): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, META), JSON.stringify(meta));
+}
+
+export function readJournalMeta(dir: string): unknown {
+  try {
+    return JSON.parse(readFileSync(join(dir, META), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+export function removeJournalMeta(dir: string): void {
+  rmSync(join(dir, META), { force: true });
+}

@@ -9,8 +9,11 @@ import {
   listJournal,
   lockJournal,
   readJournalEntry,
+  readJournalMeta,
   removeJournalDirIfEmpty,
   removeJournalEntry,
+  removeJournalMeta,
+  writeJournalMeta,
   unlockJournal,
   writeJournalEntry,
   type JournalEntry,
@@ -42,6 +45,11 @@ export interface WriterOptions {
   extraction?: ExtractionSettings;
   /** Merge the journal into the HDF5 file after this many new clips (0 = only on flush/close). */
   flushEvery?: number;
+  /**
+   * Start the file afresh (new settings for every clip): its clips and any journal are ignored, and
+   * the first merge replaces the file. Until a clip is put, the old file stays as it was.
+   */
+  fresh?: boolean;
 }
 
 /**
@@ -63,7 +71,11 @@ export class SequenceFileWriter {
   ) {
     for (const n of existing) this.names.add(n);
     this.shape = shape;
+    this.replaceFile = options.fresh === true;
   }
+
+  // Fresh writer: the next merge writes a new file instead of adding to the old one.
+  private replaceFile: boolean;
 
   get journalDir(): string {
     return journalDirFor(this.path);
@@ -112,13 +124,15 @@ export class SequenceFileWriter {
     this.sinceFlush = 0;
     if (pending.length === 0 && existsSync(this.path)) return;
     const entries = pending.map((n) => readJournalEntry(this.journalDir, n)).filter((e): e is JournalEntry => e !== null);
-    await rewriteSequenceFile(this.path, { add: entries, labelMap: this.options.labelMap, extraction: this.options.extraction });
+    await rewriteSequenceFile(this.path, { add: entries, labelMap: this.options.labelMap, extraction: this.options.extraction, fresh: this.replaceFile });
+    this.replaceFile = false;
     for (const e of pending) removeJournalEntry(this.journalDir, e);
   }
 
   /** Merges everything and removes the journal. */
   async close(): Promise<void> {
     await this.flush();
+    removeJournalMeta(this.journalDir);
     unlockJournal(this.journalDir);
     removeJournalDirIfEmpty(this.journalDir);
   }
@@ -158,8 +172,14 @@ export async function openWriter(path: string, options: WriterOptions = {}): Pro
   if (!lockJournal(journalDirFor(path))) {
     throw new StudioError('busy', `Another extraction (process ${journalWriter(journalDirFor(path))}) is writing ${path}: wait for it to finish, or stop it`);
   }
+  writeJournalMeta(journalDirFor(path), { labelMap: options.labelMap, extraction: options.extraction });
   let existing: string[] = [];
   let shape: [number, number] | null = null;
+  if (options.fresh) {
+    // Clips journaled for the old file's settings are of no use to the new one.
+    for (const name of listJournal(journalDirFor(path))) removeJournalEntry(journalDirFor(path), name);
+    return new SequenceFileWriter(path, options, [], null);
+  }
   if (existsSync(path)) {
     existing = await listClipNames(path);
     if (existing.length > 0) {
@@ -183,13 +203,15 @@ export async function openWriter(path: string, options: WriterOptions = {}): Pro
 /**
  * Merges clips that a crashed extraction journaled but never merged, so that readers of the HDF5
  * file see every clip the project counts as extracted. Does nothing while a live writer holds the
- * journal. Returns the number of clips merged.
+ * journal. The label map and settings are those the writer was opened with (recorded in the
+ * journal), else `fallback`. Returns the number of clips merged.
  */
-export async function recoverJournal(path: string, options: Omit<WriterOptions, 'flushEvery'> = {}): Promise<number> {
+export async function recoverJournal(path: string, fallback: Pick<WriterOptions, 'labelMap' | 'extraction'> = {}): Promise<number> {
   const dir = journalDirFor(path);
   const pending = listJournal(dir).length;
   if (pending === 0 || journalWriter(dir) !== null) return 0;
-  const writer = await openWriter(path, options);
+  const meta = (readJournalMeta(dir) ?? {}) as Pick<WriterOptions, 'labelMap' | 'extraction'>;
+  const writer = await openWriter(path, { labelMap: meta.labelMap ?? fallback.labelMap, extraction: meta.extraction ?? fallback.extraction });
   await writer.close();
   return pending;
 }

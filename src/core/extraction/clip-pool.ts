@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { StudioError } from '../errors';
+import { nodeExecArgv } from '../jobs/node-exec-argv';
 import type { ClipExtraction } from '../keypoints/extract-clip';
 import type { ExtractionSettings } from './extraction-settings';
 import { FromClipWorker } from './pool-protocol';
@@ -10,6 +11,8 @@ export interface ClipTask {
 }
 
 export interface PoolEvents {
+  /** A worker took the clip (clips wait in the queue until then). */
+  onStart?(id: number): void;
   onFrames?(id: number, done: number, total: number | null): void;
 }
 
@@ -50,15 +53,20 @@ export class ClipPool {
     });
   }
 
+  /** Stops every process; clips in progress or queued are rejected as cancelled. */
   close(): void {
     this.closed = true;
-    for (const s of this.slots) s.child.kill('SIGKILL');
+    for (const s of this.slots) {
+      s.child.kill('SIGKILL');
+      s.busy?.reject(new StudioError('cancelled', 'Cancelled'));
+      s.busy = null;
+    }
     for (const w of this.waiting.splice(0)) w.reject(new StudioError('cancelled', 'Cancelled'));
   }
 
   private spawn(): Slot {
     const child = fork(this.script, [], {
-      execArgv: this.script.endsWith('.ts') ? ['--import', 'tsx'] : [],
+      execArgv: nodeExecArgv(this.script),
       // Inside Electron, process.execPath is the app: run it as plain Node.
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -116,6 +124,7 @@ export class ClipPool {
           const next = this.waiting.shift()!;
           slot.busy = next;
           slot.child.send({ type: 'clip', id: next.task.id, path: next.task.path });
+          this.events.onStart?.(next.task.id);
         },
         () => undefined,
       );

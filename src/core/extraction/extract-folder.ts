@@ -11,7 +11,14 @@ export interface FolderExtraction {
 }
 
 /** A videos root straight to an HDF5 file, without a project (the notebook's workflow). */
-export async function extractFolder(videosRoot: string, outFile: string, settings: ExtractionSettings, ctx: JobContext, workerScript: string): Promise<FolderExtraction> {
+export async function extractFolder(
+  videosRoot: string,
+  outFile: string,
+  settings: ExtractionSettings,
+  ctx: JobContext,
+  workerScript: string,
+  options: { redo?: boolean } = {},
+): Promise<FolderExtraction> {
   const root = resolve(videosRoot);
   const scan = scanVideoFolder(root);
   const failures: { relPath: string; reason: string }[] = [];
@@ -21,6 +28,9 @@ export async function extractFolder(videosRoot: string, outFile: string, setting
       outFile: resolve(outFile),
       settings,
       classes: scan.classes,
+      // Every clip of the folder goes through the run: with --redo, new settings rebuild the file.
+      redo: options.redo,
+      replaceAll: options.redo,
       workerScript,
       onClip: (o) => o.error !== undefined && failures.push({ relPath: o.clip.relPath, reason: o.error }),
     },

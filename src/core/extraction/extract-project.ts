@@ -29,6 +29,9 @@ export async function extractProject(raw: unknown, ctx: JobContext, workerScript
         settings: params.settings,
         classes: store.classNames(),
         redo: params.which !== 'pending',
+        replaceAll: params.which === 'all' && params.clipIds === undefined,
+        // The file starts afresh: until each clip is extracted again it is not in it.
+        onSettingsChanged: () => store.markExtractedStale(),
         workerScript,
         onClip: (o) => {
           if (o.error !== undefined) store.setExtractFailure(o.clip.id, o.error);

@@ -31,6 +31,14 @@ export function labelMapFor(classes: string[]): Record<string, number> {
   return Object.fromEntries([...new Set(classes)].sort().map((c, i) => [c, i]));
 }
 
+// Recorded settings that change what a clip's sequence holds (personInterval does not: same hands).
+const SEQUENCE_SETTINGS = ['numFrames', 'resampling', 'model', 'detector', 'personConfidence', 'maxHands', 'minDetectionConfidence', 'minTrackingConfidence', 'tracking', 'maxSide'] as const;
+
+/** How `wanted` differs from the settings a file was extracted with, e.g. ["numFrames 30 -> 20"]; keys a file lacks are not compared. */
+export function settingsDifferences(recorded: Record<string, unknown>, wanted: ReturnType<typeof recordedSettings>): string[] {
+  return SEQUENCE_SETTINGS.filter((k) => k in recorded && recorded[k] !== wanted[k]).map((k) => `${k} ${String(recorded[k])} -> ${String(wanted[k])}`);
+}
+
 /** What is stored in the HDF5 file and the model, so that prediction extracts exactly the same way. */
 export function recordedSettings(s: ExtractionSettings, numFeatures: number) {
   return {

@@ -12,7 +12,9 @@ import { JobRunner, forkSpawner, type JobContext, type WorkerProcess } from '../
 import { importVideoFolder, ProjectStore } from '../project';
 import { probePendingClips } from '../project/probe-clips';
 import { ffmpegPath } from '../video/binaries';
+import { openWriter } from '../dataset';
 import { extractFolder } from './extract-folder';
+import { extractProject } from './extract-project';
 import { recoverProjectKeypoints } from './recover-keypoints';
 import { ExtractionSettings } from './extraction-settings';
 
@@ -45,7 +47,8 @@ describe('extracting a videos root to HDF5', () => {
     const out = join(tmp, 'folder.h5');
     const progress: JobProgress[] = [];
     const { summary, failures } = await extractFolder(videos, out, settings, ctx(undefined, progress), clipWorker);
-    expect(summary).toMatchObject({ total: 6, extracted: 3, failed: 3, skipped: 0 });
+    expect(summary).toMatchObject({ total: 6, extracted: 3, failed: 3, skipped: 0, noHands: 2 });
+    expect(summary.noHandsClips.sort()).toEqual(['empty scene/bars.mp4', 'empty scene/one frame.mp4']);
     expect(Object.fromEntries(failures.map((f) => [f.relPath, f.reason]))).toEqual({
       'empty scene/zero.mp4': expect.stringMatching(/empty|0 bytes|cannot/i),
       'empty scene/notes.mp4': expect.stringMatching(/invalid data|cannot read/i),
@@ -101,6 +104,50 @@ print(json.dumps({'label_map': lm, 'items': sorted([seqs[k].attrs['original_path
     // Running again finds everything done and redoes nothing.
     const again = await extractFolder(videos, out, settings, ctx(), clipWorker);
     expect(again.summary).toMatchObject({ extracted: 0, skipped: 3, failed: 3 });
+  });
+});
+
+describe('changing settings, stopping, failing', () => {
+  it('refuses other settings than the file was extracted with, unless every clip is extracted again', async () => {
+    const out = join(tmp, 'settings.h5');
+    await extractFolder(videos, out, settings, ctx(), clipWorker);
+    const twelve = { ...settings, frames: 12 };
+    await expect(extractFolder(videos, out, twelve, ctx(), clipWorker)).rejects.toMatchObject({ code: 'settings_changed', message: expect.stringContaining('numFrames 16 -> 12') });
+    expect((await readSequenceFile(out)).seqLen).toBe(16);
+
+    const again = await extractFolder(videos, out, twelve, ctx(), clipWorker, { redo: true });
+    expect(again.summary).toMatchObject({ extracted: 3, settingsChanged: ['numFrames 16 -> 12'] });
+    const file = await readSequenceFile(out);
+    expect([file.seqLen, file.clips.length, file.extraction?.numFrames]).toEqual([12, 3, 12]);
+  });
+
+  it('stops at once when cancelled in the same process, keeping the clips it finished', async () => {
+    const out = join(tmp, 'cancel.h5');
+    const stop = new AbortController();
+    const log: JobProgress[] = [];
+    const run = extractFolder(videos, out, { ...settings, workers: 1 }, { signal: stop.signal, log: () => undefined, progress: (p) => {
+      log.push(p);
+      if (p.done >= 1 + 3 /* the unreadable clips fail at once */ && !stop.signal.aborted) stop.abort();
+    } }, clipWorker);
+    await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+    // Merged on the way out: no journal left, the finished clips in the file.
+    expect(existsSync(`${out}.journal`)).toBe(false);
+    const kept = (await readSequenceFile(out)).clips.length;
+    expect(kept).toBeGreaterThanOrEqual(1);
+    expect(kept).toBeLessThan(3);
+  });
+
+  it('stops on an error writing the file, leaving the clips it did not reach to extract, not failed', async () => {
+    const store = ProjectStore.create(join(tmp, 'project-write-error'));
+    importVideoFolder(store, videos);
+    await probePendingClips(store.dir, ctx());
+    // A journal of another sequence shape: the first clip written fails, and so would every other.
+    const stale = await openWriter(join(store.dir, 'keypoints.h5'));
+    await stale.putClip({ relativePath: 'other/x.mp4', className: 'hand', sequence: new Float32Array(5 * 84), shape: [5, 84] });
+    await expect(extractProject({ projectDir: store.dir, settings: { ...settings, workers: 1 } }, ctx(), clipWorker)).rejects.toThrow(/shape \[16,84\] differs/);
+    const clips = store.listClips({ limit: 100 }).items.filter((c) => c.status === 'ok');
+    expect(clips.map((c) => c.extractStatus)).toEqual(['pending', 'pending', 'pending']);
+    store.close();
   });
 });
 

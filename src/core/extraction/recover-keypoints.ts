@@ -6,7 +6,8 @@ import { ExtractionSettings, labelMapFor, recordedSettings } from './extraction-
 /**
  * After an extraction crashed, the clips it finished are marked extracted in the project but sit in
  * the HDF5 file's journal: merge them before anything reads the file (opening a project, training).
- * The label map and settings are those an extraction of this project would write.
+ * The journal says how its extraction wrote; the project's classes and settings are the fallback
+ * for a journal from before that was recorded.
  */
 export async function recoverProjectKeypoints(store: ProjectStore): Promise<number> {
   const saved = ExtractionSettings.safeParse(store.setting('extraction') ?? {});

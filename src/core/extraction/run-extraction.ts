@@ -1,13 +1,15 @@
 import type { JobContext } from '../jobs/job-context';
 import { ProgressMeter } from '../jobs/progress-meter';
-import { openWriter } from '../dataset';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { openWriter, readRecordedExtraction } from '../dataset';
 import { errorMessage, StudioError } from '../errors';
 import { INPUT_SIZE } from '../keypoints/frame-record';
 import type { ClipExtraction } from '../keypoints/extract-clip';
 import { frameFeatures } from '../keypoints/frame-features';
 import { shapeSequence } from '../keypoints/sequence';
 import { ClipPool } from './clip-pool';
-import { labelMapFor, recordedSettings, workerCount, type ExtractionSettings } from './extraction-settings';
+import { labelMapFor, recordedSettings, settingsDifferences, workerCount, type ExtractionSettings } from './extraction-settings';
 
 export interface ExtractionClip {
   /** The caller's id (the project store's clip id, or an index). */
@@ -33,10 +35,15 @@ export interface ExtractionSummary {
   extracted: number;
   skipped: number;
   failed: number;
+  /** Extracted clips in which no frame had a hand (their sequences are all zeros, as the reference's). */
+  noHands: number;
+  noHandsClips: string[];
   frames: number;
   seconds: number;
   framesPerSecond: number;
   outFile: string;
+  /** The file was started afresh because these settings differ from the ones it was extracted with. */
+  settingsChanged?: string[];
   detectorWarning?: string;
 }
 
@@ -48,6 +55,13 @@ export interface ExtractionRequest {
   classes: string[];
   /** Extract again clips that the file already has. */
   redo?: boolean;
+  /**
+   * This run extracts every clip of the dataset: if the settings differ from those the file was
+   * extracted with, the file is started afresh (`onSettingsChanged` first). Without it, other settings
+   * than the file's are refused: one file never mixes sequences made in different ways.
+   */
+  replaceAll?: boolean;
+  onSettingsChanged?: (differences: string[]) => void;
   /** The clip worker entry to fork. */
   workerScript: string;
   onClip?: (outcome: ClipOutcome) => void;
@@ -61,14 +75,27 @@ export interface ExtractionRequest {
 export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Promise<ExtractionSummary> {
   const { settings } = req;
   const labelMap = labelMapFor(req.classes);
-  const writer = await openWriter(req.outFile, { labelMap, extraction: recordedSettings(settings, INPUT_SIZE), flushEvery: 200 });
+  const extraction = recordedSettings(settings, INPUT_SIZE);
+  const recorded = existsSync(req.outFile) ? await readRecordedExtraction(req.outFile) : null;
+  const changed = recorded ? settingsDifferences(recorded, extraction) : [];
+  if (changed.length > 0 && !req.replaceAll) {
+    throw new StudioError(
+      'settings_changed',
+      `${basename(req.outFile)} was extracted with other settings (${changed.join(', ')}): extract every clip again to use these (Extraction view: "Extract all again"; gstudio extract --redo), or set them back`,
+    );
+  }
+  const writer = await openWriter(req.outFile, { labelMap, extraction, flushEvery: 200, fresh: changed.length > 0 });
+  if (changed.length > 0) req.onSettingsChanged?.(changed);
   const todo = req.redo ? req.clips : req.clips.filter((c) => !writer.hasClip(c.relPath));
   const skipped = req.clips.length - todo.length;
   if (skipped > 0) for (const clip of req.clips) if (!todo.includes(clip)) req.onClip?.({ clip, name: writer.nameFor(clip.relPath), skipped: true });
   // The meter counts; `report` is what reaches the UI (with frames/s and the clips in flight).
   const meter = new ProgressMeter(req.clips.length, () => undefined, 0, skipped);
   const started = Date.now();
+  // Clips a worker is on (queued ones are not listed: with thousands of clips the list would be long).
   const inFlight = new Map<number, { name: string; done: number; total: number | null }>();
+  const byId = new Map(todo.map((c) => [c.id, c]));
+  const noHandsClips: string[] = [];
   let frames = 0;
   const report = (message?: string) => {
     const seconds = (Date.now() - started) / 1000;
@@ -78,10 +105,14 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
   report('Loading models');
   if (todo.length === 0) {
     await writer.close();
-    return { total: req.clips.length, extracted: 0, skipped, failed: 0, frames: 0, seconds: 0, framesPerSecond: 0, outFile: req.outFile };
+    return { total: req.clips.length, extracted: 0, skipped, failed: 0, noHands: 0, noHandsClips, frames: 0, seconds: 0, framesPerSecond: 0, outFile: req.outFile };
   }
 
   const pool = new ClipPool(req.workerScript, settings, workerCount(settings, todo.length), {
+    onStart: (id) => {
+      inFlight.set(id, { name: byId.get(id)?.relPath ?? String(id), done: 0, total: null });
+      throttled();
+    },
     onFrames: (id, done, total) => {
       const c = inFlight.get(id);
       if (c) Object.assign(c, { done, total });
@@ -97,6 +128,10 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
   };
   const abort = () => pool.close();
   ctx.signal.addEventListener('abort', abort);
+  // An error that is not the clip's (the file cannot be written: disk full...) stops the run; the
+  // clips it did not reach stay as they were, not failed.
+  let fatal: unknown = null;
+  const stopped = () => ctx.signal.aborted || fatal !== null;
   let extracted = 0;
   try {
     await pool.ready();
@@ -104,19 +139,17 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
       todo.map(async (clip) => {
         let result: ClipExtraction;
         try {
-          const pending = pool.extract({ id: clip.id, path: clip.absPath });
-          inFlight.set(clip.id, { name: clip.relPath, done: 0, total: null });
-          result = await pending;
+          result = await pool.extract({ id: clip.id, path: clip.absPath });
         } catch (err) {
           inFlight.delete(clip.id);
-          if (ctx.signal.aborted) return;
+          if (stopped()) return;
           req.onClip?.({ clip, error: errorMessage(err) });
           meter.tick(clip.relPath, { failed: true });
           throttled();
           return;
         }
         inFlight.delete(clip.id);
-        if (ctx.signal.aborted) return;
+        if (stopped()) return;
         if (result.frames.length === 0) {
           // PIPELINE.md §3: a clip from which no frame could be read is skipped, and reported.
           req.onClip?.({ clip, error: 'No frame could be read from this clip' });
@@ -125,15 +158,23 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
           return;
         }
         const sequence = shapeSequence(result.frames.map((f) => frameFeatures(f)), settings.frames, settings.sequenceMode);
-        const name = await writer.putClip({
-          relativePath: clip.relPath,
-          className: clip.className,
-          sequence,
-          shape: [settings.frames, INPUT_SIZE],
-          frames: result.frames,
-        });
+        let name: string;
+        try {
+          name = await writer.putClip({
+            relativePath: clip.relPath,
+            className: clip.className,
+            sequence,
+            shape: [settings.frames, INPUT_SIZE],
+            frames: result.frames,
+          });
+        } catch (err) {
+          fatal ??= err;
+          pool.close();
+          return;
+        }
         frames += result.frames.length;
         extracted++;
+        if (result.stats.framesWithHands === 0) noHandsClips.push(clip.relPath);
         req.onClip?.({ clip, name, frames: result.frames.length, framesWithHands: result.stats.framesWithHands });
         meter.tick(clip.relPath);
         throttled();
@@ -147,6 +188,7 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
     // Whatever finished is kept: merged into the file now, or on the next run from the journal.
     await writer.close();
   }
+  if (fatal !== null) throw fatal;
   if (ctx.signal.aborted) throw new StudioError('cancelled', 'Cancelled');
   report('Done');
   const seconds = (Date.now() - started) / 1000;
@@ -155,10 +197,13 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
     extracted,
     skipped,
     failed: meter.failed,
+    noHands: noHandsClips.length,
+    noHandsClips,
     frames,
     seconds,
     framesPerSecond: seconds > 0 ? frames / seconds : 0,
     outFile: req.outFile,
+    ...(changed.length > 0 ? { settingsChanged: changed } : {}),
     ...(pool.detectorWarning ? { detectorWarning: pool.detectorWarning } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { nodeExecArgv } from './node-exec-argv';
 
 /** The parent's handle on a worker process: what Node's ChildProcess and Electron's UtilityProcess share. */
 export interface WorkerProcess {
@@ -16,7 +17,7 @@ export type Spawner = (name: string) => WorkerProcess;
 export function forkSpawner(script: string, env: NodeJS.ProcessEnv = process.env): Spawner {
   return () => {
     const child = fork(script, [], {
-      execArgv: script.endsWith('.ts') ? ['--import', 'tsx'] : [],
+      execArgv: nodeExecArgv(script),
       env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       serialization: 'advanced',

@@ -359,6 +359,11 @@ export class ProjectStore {
     return (this.db.prepare('SELECT h5_key FROM clips WHERE id = ?').get(id) as { h5_key: string | null } | undefined)?.h5_key ?? null;
   }
 
+  /** Every extracted clip becomes 'stale' (to extract again: the keypoints file is being rebuilt with new settings). */
+  markExtractedStale(): number {
+    return this.db.prepare("UPDATE clips SET extract_status = 'stale', updated_at = ? WHERE extract_status = 'done'").run(now()).changes;
+  }
+
   setExtractFailure(id: number, reason: string): void {
     this.db.prepare("UPDATE clips SET extract_status = 'failed', extract_error = ?, updated_at = ? WHERE id = ?").run(reason, now(), id);
   }
