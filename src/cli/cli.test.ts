@@ -31,6 +31,9 @@ describe('gstudio', () => {
     expect(r.out).toMatch(/^wave\s+2\s+2\s+0$/m);
     expect(r.out).toMatch(/thumbs up\/broken\.mp4: .*Invalid data/);
     expect(r.out).toMatch(/skipped point\/session 1\/notes\.txt: not a video file/);
+    // stderr is a pipe here, as in `gstudio import … > log 2>&1`: progress comes as plain lines.
+    expect(r.err).toMatch(/^Probing \d\/6 clips \(\d+%\) \| [\d.]+ clips\/s \| left \S+ \| failed \d$/m);
+    expect(r.err).toMatch(/^Probing 6\/6 clips \(100%\) \| [\d.]+ clips\/s \| left 0s \| failed 1$/m);
     expect(existsSync(join(project, 'gstudio.sqlite'))).toBe(true);
   });
 

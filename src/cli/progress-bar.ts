@@ -8,14 +8,73 @@ function duration(seconds: number | undefined): string {
   return m < 60 ? `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-/** A terminal progress bar for a job: done / total, rate, time left, failures. */
-export function jobProgressBar(label: string, unit: string) {
+export interface JobProgressDisplay {
+  update(p: JobProgress): void;
+  stop(): void;
+}
+
+/** Seconds between two progress lines when the output is not a terminal: GSTUDIO_PROGRESS_SECONDS, 5 by default. */
+export function progressLineInterval(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.GSTUDIO_PROGRESS_SECONDS);
+  return env.GSTUDIO_PROGRESS_SECONDS !== undefined && env.GSTUDIO_PROGRESS_SECONDS !== '' && Number.isFinite(v) && v >= 0 ? v : 5;
+}
+
+/** One plain progress line: `Extracting 12/40 clips (30%) | 1.25 clips/s | left 22s | failed 0`. */
+export function progressLine(label: string, unit: string, p: JobProgress, rateUnit = unit): string {
+  const pct = p.total > 0 ? ` (${Math.floor((100 * p.done) / p.total)}%)` : '';
+  const parts = [`${label} ${p.done}/${p.total} ${unit}${pct}`, `${(p.rate ?? 0).toFixed(2)} ${rateUnit}/s`];
+  if (p.framesPerSecond !== undefined) parts.push(`${p.framesPerSecond.toFixed(1)} frames/s`);
+  parts.push(`left ${duration(p.etaSeconds)}`, `failed ${p.failed ?? 0}`);
+  return parts.join(' | ');
+}
+
+/**
+ * Progress for logs (batch jobs, SLURM, `> log 2>&1`), where a redrawn bar prints nothing: a plain
+ * line at the first update, then at most one every `intervalSeconds`, and the last state at the end.
+ */
+function progressLines(label: string, unit: string, rateUnit: string, stream: NodeJS.WritableStream, intervalSeconds: number): JobProgressDisplay {
+  let latest: JobProgress | null = null;
+  let printed: string | null = null;
+  let lastAt = -Infinity;
+  const print = () => {
+    if (!latest) return;
+    const line = progressLine(label, unit, latest, rateUnit);
+    if (line === printed) return;
+    stream.write(`${line}\n`);
+    printed = line;
+    lastAt = performance.now();
+  };
+  return {
+    update(p) {
+      latest = p;
+      if (performance.now() - lastAt >= intervalSeconds * 1000) print();
+    },
+    stop() {
+      print(); // the final state, unless that very line was the last one printed
+      latest = null;
+    },
+  };
+}
+
+/**
+ * Progress of a job on stderr: done / total, rate, time left, failures. A bar on a terminal; plain
+ * lines every few seconds when stderr is a file or a pipe (cli-progress alone prints nothing there).
+ */
+export function jobProgressBar(
+  label: string,
+  unit: string,
+  opts: { rateUnit?: string; stream?: NodeJS.WritableStream & { isTTY?: boolean }; intervalSeconds?: number } = {},
+): JobProgressDisplay {
+  const stream = opts.stream ?? process.stderr;
+  const rateUnit = opts.rateUnit ?? unit;
+  if (!stream.isTTY) return progressLines(label, unit, rateUnit, stream, opts.intervalSeconds ?? progressLineInterval());
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label} [{bar}] {value}/{total} ${unit} | {rate}/s{extra} | left {eta_text} | failed {failed}`,
+      format: `${label} [{bar}] {value}/{total} ${unit} | {rate} ${rateUnit}/s{extra} | left {eta_text} | failed {failed}`,
       hideCursor: true,
       clearOnComplete: false,
       barsize: 28,
+      stream,
     },
     cliProgress.Presets.shades_classic,
   );

@@ -90,6 +90,7 @@ export function registerTrain(program: Command): void {
               ),
           },
         ),
+        { rateUnit: 'samples' },
       );
       const s = result.summary;
       for (const w of s.warnings) console.log(`Note: ${w}`);
