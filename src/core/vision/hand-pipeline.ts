@@ -79,12 +79,13 @@ export async function createHandPipeline(opts: HandPipelineOptions = {}): Promis
   if (options.detector !== 'none') {
     try {
       const resolved = opts.detectorPath
-        ? { path: opts.detectorPath }
+        ? resolveDetectorModel('yolox_nano', { path: opts.detectorPath })
         : options.allowDownload
           ? await ensureDetectorModel('yolox_nano')
           : resolveDetectorModel('yolox_nano');
       if (!resolved) throw new ModelUnavailableError('The person detector model yolox_nano is not in the model cache and downloading is off: hands are searched in the whole frame.');
       persons = await PersonDetector.create(resolved.path, {
+        source: resolved.source,
         format: opts.detectorFormat,
         confThreshold: options.personConfidence,
         classes: options.personClasses,

@@ -106,6 +106,16 @@ function isFile(p: string): boolean {
   }
 }
 
+/** Why a path the user gave is not a model file, or null when it is one. */
+function notAModelFile(p: string): string | null {
+  const st = statSync(p, { throwIfNoEntry: false });
+  if (!st) return 'does not exist: check the path';
+  if (st.isDirectory()) return 'is a folder: give the .onnx file itself';
+  if (!st.isFile()) return 'is not a file';
+  if (st.size === 0) return 'is empty (0 bytes): it is not a valid ONNX model';
+  return null;
+}
+
 /**
  * Finds a detector model on disk: an explicit path (must exist), then GSTUDIO_MODELS_DIR, then the
  * cache. Returns null when it is nowhere (the caller may download it or fall back to the whole frame).
@@ -114,7 +124,8 @@ export function resolveDetectorModel(name: string, opts: { path?: string; env?: 
   const env = opts.env ?? process.env;
   if (opts.path) {
     const p = resolve(opts.path);
-    if (!isFile(p)) throw new ModelUnavailableError(`Detector model ${opts.path} does not exist or is empty: check the path.`);
+    const problem = notAModelFile(p);
+    if (problem) throw new ModelUnavailableError(`Detector model ${opts.path} ${problem}.`);
     return { path: p, source: 'path' };
   }
   const file = manifestEntry(name).file ?? `${name}.onnx`;

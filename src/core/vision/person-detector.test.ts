@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeImage, openVideo, type RgbFrame } from '../video/decode';
@@ -90,6 +91,32 @@ describe('person detector in video', () => {
       const fresh = every.records[i].persons;
       expect(boxes === sparse.records[i - 1].persons || JSON.stringify(boxes) === JSON.stringify(fresh)).toBe(true);
     }
+  });
+});
+
+describe('a detector model that cannot be used', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'gstudio-detector-'));
+    // What a truncated download or a wrong file looks like: the start of the real model, then nothing.
+    writeFileSync(join(dir, 'truncated.onnx'), readFileSync(sharedData('models', 'yolox_nano.onnx')).subarray(0, 100_000));
+    writeFileSync(join(dir, 'empty.onnx'), '');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("a user's missing or broken file: says what is wrong, without advice to delete it", async () => {
+    const missing = createHandPipeline({ detector: 'yolox', detectorPath: join(dir, 'nonexistent.onnx') });
+    await expect(missing).rejects.toThrow(/nonexistent\.onnx does not exist: check the path/);
+    await expect(createHandPipeline({ detector: 'yolox', detectorPath: join(dir, 'nonexistent.onnx') })).rejects.not.toThrow(/delete|download/i);
+    await expect(createHandPipeline({ detector: 'yolox', detectorPath: join(dir, 'empty.onnx') })).rejects.toThrow(/empty\.onnx is empty \(0 bytes\)/);
+    const broken = PersonDetector.create(join(dir, 'truncated.onnx'));
+    await expect(broken).rejects.toThrow(/truncated\.onnx is not a valid ONNX model \(Protobuf parsing failed\)/);
+    await expect(PersonDetector.create(join(dir, 'truncated.onnx'))).rejects.not.toThrow(/delete|download/i);
+    await expect(PersonDetector.create(join(dir, 'nonexistent.onnx'))).rejects.toThrow(/does not exist/);
+  });
+
+  it('the cached default model, damaged: delete it and it is downloaded again', async () => {
+    await expect(PersonDetector.create(join(dir, 'truncated.onnx'), { source: 'cache' })).rejects.toThrow(/cached person detector model .* is damaged .*delete it, and it is downloaded again/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { ModelUnavailableError } from '../errors';
 import { hardNms, type ScoredBox } from './nms';
@@ -31,6 +32,21 @@ export interface DetectedBox extends ScoredBox {
   objectness: number;
 }
 
+/** Where a detector file came from: a path the user gave, GSTUDIO_MODELS_DIR, or the studio's model cache. */
+export type DetectorModelSource = 'path' | 'env' | 'cache';
+
+/** onnxruntime's reason without its "Load model from X failed:" preamble: "Protobuf parsing failed". */
+function onnxReason(e: unknown): string {
+  const first = (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  return first.replace(/^Load model from .*? failed:\s*/, '').replace(/\.+$/, '').trim() || first;
+}
+
+function modelLoadFailure(path: string, source: DetectorModelSource, reason: string): string {
+  if (source === 'cache') return `The cached person detector model ${path} is damaged (${reason}): delete it, and it is downloaded again on next use.`;
+  const where = source === 'env' ? ' (found through GSTUDIO_MODELS_DIR)' : '';
+  return `${path}${where} is not a valid ONNX model (${reason}): use a complete ONNX export of a YOLOX or Ultralytics YOLOv8/YOLO11 detector.`;
+}
+
 export class PersonDetector {
   private readonly inputName: string;
   private readonly outputName: string;
@@ -62,12 +78,19 @@ export class PersonDetector {
     };
   }
 
-  static async create(modelPath: string, options: PersonDetectorOptions = {}): Promise<PersonDetector> {
+  /**
+   * Loads an ONNX detector. `source` says where the file came from, so that a failure gives the
+   * right advice: a user's file is theirs to fix; only the cached default model can simply be
+   * deleted and downloaded again.
+   */
+  static async create(modelPath: string, options: PersonDetectorOptions & { source?: DetectorModelSource } = {}): Promise<PersonDetector> {
+    const source = options.source ?? 'path';
+    if (!existsSync(modelPath)) throw new ModelUnavailableError(`Detector model ${modelPath} does not exist: check the path.`);
     let session: ort.InferenceSession;
     try {
       session = await ort.InferenceSession.create(modelPath, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
     } catch (e) {
-      throw new ModelUnavailableError(`Cannot load detector model ${modelPath}: ${(e as Error).message.split('\n')[0]}. Delete it to download it again, or point to a valid ONNX file.`);
+      throw new ModelUnavailableError(modelLoadFailure(modelPath, source, onnxReason(e)));
     }
     return new PersonDetector(session, modelPath, options);
   }
