@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticSequences } from '../core/dataset/synthetic-sequences';
 import { makeVideoFolder } from '../test-support/make-clips';
-import { repoRoot } from '../test-support/shared-data';
+import { repoRoot, sharedData } from '../test-support/shared-data';
 
 let tmp: string;
 beforeAll(() => {
@@ -57,6 +57,30 @@ describe('gstudio', () => {
     const r = gstudio('train', data, '--out', run, '--epochs', '1', '--hidden', '4', '--layers', '1', '--val', '0.25', '--test', '0.25', '--augment', '--mirror', '1');
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8')).options).toMatchObject({ augment: true, augmentation: { mirror: 1 } });
+  });
+
+  it('annotate names the frames after the input, so that two inputs can share a folder; landmarks of a picture has no frame rate', () => {
+    const out = join(tmp, 'annotated');
+    const a = gstudio('annotate', sharedData('images', 'thumbs_up.png'), '--out', out, '--detector', 'none');
+    expect(a.code, a.err).toBe(0);
+    expect(a.out).toMatch(/1 frame written to .*\(thumbs_up_00000\.png\)/);
+    const first = readFileSync(join(out, 'thumbs_up_00000.png'));
+    const b = gstudio('annotate', sharedData('images', 'gesture_call_1.jpg'), '--out', out, '--detector', 'none');
+    expect(b.code, b.err).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['gesture_call_1_00000.png', 'thumbs_up_00000.png']);
+    expect(readFileSync(join(out, 'thumbs_up_00000.png')).equals(first)).toBe(true);
+
+    const l = gstudio('landmarks', sharedData('images', 'thumbs_up.png'), '--detector', 'none');
+    expect(l.code, l.err).toBe(0);
+    expect(l.out).toMatch(/^1\/1 frame with hands, 1920×1280$/m);
+    expect(l.out).not.toMatch(/frames\/s/);
+  });
+
+  it('names the flag when an extraction option is out of range', () => {
+    const r = gstudio('extract', join(tmp, 'videos'), '--out', join(tmp, 'x.h5'), '--frames', '0');
+    expect(r.code).toBe(1);
+    expect(r.err).toBe('gstudio: --frames must be at least 1\n');
+    expect(gstudio('extract', join(tmp, 'videos'), '--out', join(tmp, 'x.h5'), '--workers', '65').err).toBe('gstudio: --workers must be at most 64\n');
   });
 
   it('has --help for every command', () => {

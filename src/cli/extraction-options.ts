@@ -40,8 +40,36 @@ export function settingsFromFlags(flags: VisionFlags & { frames?: number; worker
     workers: flags.workers,
     sequenceMode: flags.mode,
   });
-  if (!parsed.success) throw new InvalidInputError(`Invalid option: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) throw new InvalidInputError(flagIssueMessage(parsed.error.issues[0]));
   return parsed.data;
+}
+
+/** The command-line flag behind each extraction setting, for messages in the user's terms. */
+const FLAG_OF: Record<string, string> = {
+  detector: '--detector',
+  detectorPath: '--detector-model',
+  model: '--model',
+  maxHands: '--max-hands',
+  tracking: '--no-tracking',
+  personInterval: '--person-interval',
+  frames: '--frames',
+  workers: '--workers',
+  sequenceMode: '--mode',
+};
+
+/** `--frames must be at least 1`, not the schema's "frames Too small: expected number to be >=1". */
+export function flagIssueMessage(issue: { path: PropertyKey[]; code: string; message: string; minimum?: unknown; maximum?: unknown; inclusive?: boolean } | undefined): string {
+  if (!issue) return 'Invalid options';
+  const key = String(issue.path[0] ?? '');
+  const flag = FLAG_OF[key] ?? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const bound = (v: unknown) => (typeof v === 'bigint' ? Number(v) : (v as number));
+  if (issue.code === 'too_small' && issue.minimum !== undefined) {
+    return `${flag} must be ${issue.inclusive === false ? 'greater than' : 'at least'} ${bound(issue.minimum)}`;
+  }
+  if (issue.code === 'too_big' && issue.maximum !== undefined) {
+    return `${flag} must be ${issue.inclusive === false ? 'less than' : 'at most'} ${bound(issue.maximum)}`;
+  }
+  return `${flag}: ${issue.message}`;
 }
 
 export { int as wholeNumber };

@@ -45,6 +45,8 @@ export function registerLandmarks(program: Command): void {
       console.log(`frame ${f.index} t=${f.time.toFixed(2)}s: ${[persons, hands].filter(Boolean).join('; ') || 'no hands'}`);
     }
     const st = result.stats;
-    console.log(`${st.framesWithHands}/${st.frames} frames with hands, ${result.width}×${result.height}, ${(st.frames / st.seconds).toFixed(1)} frames/s`);
+    // A rate says nothing about one picture (and would mostly measure loading the models).
+    const rate = result.isImage || st.frames <= 1 ? '' : `, ${(st.frames / st.seconds).toFixed(1)} frames/s`;
+    console.log(`${st.framesWithHands}/${st.frames} frame${st.frames === 1 ? '' : 's'} with hands, ${result.width}×${result.height}${rate}`);
   });
 }
