@@ -47,7 +47,13 @@ export function scanVideoFolder(root: string): ScanResult {
     else result.skipped.push({ path: toRel(full), reason: 'class folder without video files' });
   }
   if (result.clips.length === 0) {
-    throw new InvalidInputError(`No video files in ${root}: it should hold one sub-folder per class with clips inside`);
+    const loose = top.filter((e) => !e.name.startsWith('.') && VIDEO_EXTENSIONS.has(extname(e.name).toLowerCase()) && statSync(join(root, e.name), { throwIfNoEntry: false })?.isFile()).length;
+    throw new InvalidInputError(
+      loose > 0
+        ? `No video files in class sub-folders of ${root}: found ${loose} video${loose === 1 ? '' : 's'} directly in it. ` +
+            `Videos must be in one sub-folder per class (${join(root, '<class>', 'clip.mp4')}): move them into one folder per class, or choose the folder that holds the class folders`
+        : `No video files in ${root}: it should hold one sub-folder per class with clips inside`,
+    );
   }
   return result;
 
