@@ -1,9 +1,9 @@
 import { DatasetFileError } from '../errors';
 import type { FrameRecord } from '../keypoints/frame-record';
 import { existsSync } from 'node:fs';
-import { journalDirFor, listJournal, readJournalEntry } from './clip-journal';
+import { journalDirFor, journalWriter, listJournal, readJournalEntry } from './clip-journal';
 import { decodeFrameRecords } from './frame-records-codec';
-import { firstLine, getGroup, isDataset, isGroup, openHdf5, type H5File } from './hdf5-module';
+import { firstLine, getGroup, isDataset, isGroup, openHdf5 as openHdf5File, type H5File } from './hdf5-module';
 import {
   CLASS_NAME_ATTR,
   EXTRACTION_ATTR,
@@ -79,6 +79,28 @@ function readExtraction(file: H5File): ExtractionSettings | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Opens a keypoint file for reading. A file that does not exist beside its `.journal/` folder is one
+ * whose first extraction has not finished: it was interrupted (or is still running), and the clips
+ * it finished wait in the journal. Say so, rather than "the file does not exist".
+ */
+async function openHdf5(path: string): Promise<H5File> {
+  const journal = journalDirFor(path);
+  if (!existsSync(path) && existsSync(journal)) {
+    const clips = listJournal(journal).length;
+    const kept = `${clips} finished clip${clips === 1 ? '' : 's'} wait${clips === 1 ? 's' : ''} in ${journal}`;
+    const writer = journalWriter(journal);
+    throw new DatasetFileError(
+      'missing',
+      path,
+      writer !== null
+        ? `the file is not written yet: an extraction (process ${writer}) is writing it right now (${kept}); wait for it to finish`
+        : `the file is not finished: an extraction into it was interrupted (${kept}). Run the same \`gstudio extract\` command again (or Extract in the studio) to finish it; it resumes where it stopped`,
+    );
+  }
+  return openHdf5File(path);
 }
 
 /**

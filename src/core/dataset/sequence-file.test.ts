@@ -169,6 +169,34 @@ describe('keypoint HDF5 file', () => {
     await expect(relabel(path, 'nope', 'a')).rejects.toThrow(InvalidInputError);
   });
 
+  it('says that a file whose first extraction was interrupted is not finished, and how to finish it', async () => {
+    const dir = tmp();
+    const path = join(dir, 'k.h5');
+    // The first extraction into the file "crashes" after two clips: only the journal exists.
+    const crashed = await openWriter(path);
+    await crashed.putClip({ relativePath: 'a/1.mp4', className: 'a', sequence: seq(3, 2, 0), shape: [3, 2] });
+    await crashed.putClip({ relativePath: 'b/2.mp4', className: 'b', sequence: seq(3, 2, 1), shape: [3, 2] });
+    expect(existsSync(path)).toBe(false);
+    const err = await readSequenceFile(path).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatasetFileError);
+    expect(err).toMatchObject({ reason: 'missing' });
+    expect((err as Error).message).toBe(
+      `${path}: the file is not finished: an extraction into it was interrupted (2 finished clips wait in ${path}.journal). ` +
+        'Run the same `gstudio extract` command again (or Extract in the studio) to finish it; it resumes where it stopped',
+    );
+    // While another process is still writing it, it says so instead.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      writeFileSync(join(crashed.journalDir, '.writer.lock'), String(other.pid));
+      await expect(readSequenceFile(path)).rejects.toThrow(`an extraction (process ${other.pid}) is writing it right now`);
+    } finally {
+      other.kill('SIGKILL');
+      await new Promise((r) => other.once('exit', r));
+    }
+    // Without a journal it is simply missing.
+    await expect(readSequenceFile(join(dir, 'other.h5'))).rejects.toThrow(/other\.h5: the file does not exist/);
+  });
+
   it('gives typed errors for a missing, empty, non-HDF5, truncated or wrong-layout file', async () => {
     const dir = tmp();
     const reason = async (p: string) => {
