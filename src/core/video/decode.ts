@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CancelledError, UnreadableVideoError } from '../errors';
 import { ffmpegPath, ffprobePath } from './binaries';
@@ -46,13 +46,47 @@ function fail(path: string, reason: string): never {
   throw new UnreadableVideoError(path, reason);
 }
 
-function lastLines(text: string, n = 3): string {
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .slice(-n)
-    .join(' | ');
+// ffmpeg's words for a file cut short: an mp4 whose index (moov) never arrived, or whose data stops early.
+const INCOMPLETE = /moov atom not found|partial file/i;
+// Lines that only say that something above failed.
+const GENERIC = /^(Conversion failed!|Error marking filters as finished|Cannot determine format of input stream .* after EOF|Consider increasing the value for the 'analyzeduration' and 'probesize' options)$/;
+
+/**
+ * ffmpeg's reason from its stderr, for a message that already names the file: without ffmpeg's
+ * own `file:/path: ` and `[demuxer @ 0x…] ` prefixes, repeated and generic lines, the last `n` kept.
+ */
+function ffmpegReason(stderr: string, path: string, n: number): string {
+  const abs = resolve(path);
+  const prefixes = [`file:${abs}: `, `${abs}: `, `file:${path}: `, `${path}: `];
+  const lines: string[] = [];
+  for (const raw of stderr.split(/\r?\n/)) {
+    let line = raw.trim().replace(/^\[[^\]]* @ (0x)?[0-9a-f]+\]\s*/i, '');
+    for (const p of prefixes) if (line.startsWith(p)) line = line.slice(p.length);
+    if (line && !GENERIC.test(line) && lines[lines.length - 1] !== line) lines.push(line);
+  }
+  return lines.slice(-n).join(' | ');
+}
+
+/** Starts as an MP4 / MOV does (a top-level box such as ftyp): what ffmpeg says about it is about an MP4. */
+function startsLikeMp4(path: string): boolean {
+  const head = Buffer.alloc(8);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    if (readSync(fd, head, 0, 8, 0) < 8) return false;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  return ['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pnot'].includes(head.toString('latin1', 4, 8));
+}
+
+/** "The file looks incomplete …" when ffmpeg's stderr says an MP4 is cut short, else null. */
+function incompleteReason(stderr: string, path: string): string | null {
+  // ffmpeg reads any *.mp4 as MP4 and then misses its index; only a real MP4 header makes that "cut short".
+  if (!INCOMPLETE.test(stderr) || !startsLikeMp4(path)) return null;
+  return `the file looks incomplete, as a truncated download or copy leaves it (${ffmpegReason(stderr, path, 2)}): copy or download it again`;
 }
 
 function parseRate(r: unknown): number {
@@ -79,7 +113,7 @@ export async function probeVideo(path: string, opts: { maxSide?: number } = {}):
   const args = ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', '-select_streams', 'v:0', `file:${abs}`];
   const out = await new Promise<string>((res, rej) => {
     execFile(ffprobePath(), args, { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err) rej(new UnreadableVideoError(path, `not a video or image ffmpeg can read (${lastLines(stderr, 1) || err.message})`));
+      if (err) rej(new UnreadableVideoError(path, incompleteReason(stderr, path) ?? `not a video or image ffmpeg can read (${ffmpegReason(stderr, path, 1) || err.message})`));
       else res(stdout);
     });
   });
@@ -169,6 +203,7 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
 
   const times: number[] = [];
   let stderrTail = '';
+  let incomplete = '';
   let wake: (() => void) | null = null;
   let stderrEnded = false;
   let pending = '';
@@ -181,7 +216,10 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
       pending = pending.slice(nl + 1);
       const m = SHOWINFO.exec(line);
       if (m) times.push(Number(m[3]));
-      else if (line.trim()) stderrTail = (stderrTail + '\n' + line).slice(-4000);
+      else if (line.trim()) {
+        stderrTail = (stderrTail + '\n' + line).slice(-4000);
+        if (INCOMPLETE.test(line)) incomplete ||= line;
+      }
     }
     wake?.();
   });
@@ -229,7 +267,9 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
     const code = await exited;
     if (opts.signal?.aborted) throw new CancelledError();
     if (index === 0) {
-      const reason = lastLines(stderrTail, 2);
+      const cut = incomplete ? incompleteReason(`${incomplete}\n${stderrTail}`, path) : null;
+      if (cut) fail(path, cut);
+      const reason = ffmpegReason(stderrTail, path, 2);
       fail(path, code === 0 ? 'no frame could be decoded' : `decoding failed (${reason || `ffmpeg exit code ${code}`})`);
     }
     // A clip that breaks after some good frames keeps them, as the reference pipeline does
