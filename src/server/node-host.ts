@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { forkSpawner } from '../core/jobs';
 import { StudioService } from '../core/service';
 import { jobWorkerScript } from '../workers/worker-script';
+import { staleRendererSource } from './renderer-freshness';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -13,6 +14,11 @@ export function studioVersion(): string {
 
 /** Where `electron-vite build` puts the renderer that web mode serves. */
 export const builtRendererDir = join(repoRoot, 'out', 'renderer');
+
+/** A renderer or API source file newer than the built renderer (in a source checkout), or null. */
+export function builtRendererOutdatedBy(): string | null {
+  return staleRendererSource(repoRoot, builtRendererDir);
+}
 
 /** The back end in plain Node: jobs in forked processes, no native dialogs. */
 export function createNodeService(projectDir?: string): StudioService {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidInputError } from '../../core/errors';
-import { builtRendererDir, createNodeService } from '../../server/node-host';
+import { builtRendererDir, builtRendererOutdatedBy, createNodeService } from '../../server/node-host';
 import { startStudioServer } from '../../server/studio-server';
 
 export function registerServe(program: Command): void {
@@ -19,6 +19,8 @@ export function registerServe(program: Command): void {
       if (!existsSync(join(builtRendererDir, 'index.html'))) {
         throw new InvalidInputError('The UI is not built yet: run "npm run build" once, then serve again');
       }
+      const newer = builtRendererOutdatedBy();
+      if (newer) console.warn(`Note: the built UI (out/renderer) is older than ${newer}: run "npm run build" to serve the current UI.`);
       const service = createNodeService(opts.project);
       const server = await startStudioServer({ service, rendererDir: builtRendererDir, port: opts.port });
       console.log(`Gesture Studio (web mode) at ${server.url}`);
