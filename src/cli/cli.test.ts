@@ -13,9 +13,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** The real command, as `npx gstudio` runs it. */
+/** The real command, as `npx gstudio` runs it, from a folder outside the repository (as a linked or installed `gstudio`). */
 function gstudio(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'gstudio.mjs'), ...args], { encoding: 'utf8', timeout: 600_000 });
+  const r = spawnSync(process.execPath, [join(repoRoot, 'bin', 'gstudio.mjs'), ...args], { encoding: 'utf8', timeout: 600_000, cwd: tmp });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -35,6 +35,18 @@ describe('gstudio', () => {
     expect(r.err).toMatch(/^Probing \d\/6 clips \(\d+%\) \| [\d.]+ clips\/s \| left \S+ \| failed \d$/m);
     expect(r.err).toMatch(/^Probing 6\/6 clips \(100%\) \| [\d.]+ clips\/s \| left 0s \| failed 1$/m);
     expect(existsSync(join(project, 'gstudio.sqlite'))).toBe(true);
+
+    // Extraction forks its workers from here too; the generated clips have no hands, and it says so.
+    const x = gstudio('extract', project, '--detector', 'none', '--model', 'lite', '--workers', '1', '--frames', '8');
+    expect(x.code, x.err).toBe(0);
+    expect(x.out).toMatch(/^5 clips extracted, 0 already in the file, 0 failed, of 5;/m);
+    expect(x.out).toMatch(/^5 clip\(s\) had no hand in any frame/m);
+    expect(x.out).toMatch(/^  no hands thumbs up\/señal ñandú 手\.mp4$/m);
+    expect(x.out).toMatch(/^Project: 5 clips extracted, 0 to extract, 0 failed, 1 unreadable$/m);
+    // Other settings than the file's: refused with what differs and what to do.
+    const changed = gstudio('extract', project, '--detector', 'none', '--model', 'full', '--workers', '1', '--frames', '8');
+    expect(changed.code).toBe(1);
+    expect(changed.err).toMatch(/^gstudio: keypoints\.h5 was extracted with other settings \(model lite -> full\): extract every clip again/m);
   });
 
   it('ends with a one-line reason and a non-zero code on an error', () => {
