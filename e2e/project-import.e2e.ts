@@ -63,6 +63,9 @@ describe('a researcher creates a project and imports clips', () => {
       ['thumbs up', '2', '1', '1'],
       ['wave', '2', '2', '0'],
     ]);
+    // Numeric columns are right-aligned, their headers too.
+    const headerAlign = await table.locator('thead th').evaluateAll((ths) => ths.slice(0, 6).map((th) => getComputedStyle(th).textAlign));
+    expect(headerAlign).toEqual(['left', 'right', 'right', 'right', 'right', 'right']);
     await page.getByText('2 file(s) skipped').click();
     expect(await page.getByText('point/session 1/notes.txt').isVisible()).toBe(true);
     await screenshot(page, 'project-imported');
@@ -102,7 +105,7 @@ describe('a researcher creates a project and imports clips', () => {
   it('flags the corrupt clip with its reason', async () => {
     await page.getByLabel('Class').selectOption({ label: 'All classes' });
     await page.getByLabel('Status').selectOption('failed');
-    await page.getByText('1 clips').waitFor();
+    await page.getByText('1 clip', { exact: true }).waitFor();
     const list = page.getByRole('listbox', { name: 'Clips' });
     await list.getByRole('option', { name: /broken\.mp4/ }).click();
     const alert = page.getByRole('alert', { name: 'Clip error' });
@@ -113,7 +116,7 @@ describe('a researcher creates a project and imports clips', () => {
   it('keeps the non-ASCII clip findable by search', async () => {
     await page.getByLabel('Status').selectOption('');
     await page.getByLabel('Search').fill('ñandú');
-    await page.getByText('1 clips').waitFor();
+    await page.getByText('1 clip', { exact: true }).waitFor();
     expect(await page.getByRole('option', { name: /señal ñandú 手\.mp4/ }).count()).toBe(1);
   });
 
@@ -157,7 +160,29 @@ describe('extracting keypoints', () => {
     await coverage.getByText('Extracted').waitFor();
     expect(await coverage.locator('dd').first().textContent()).toBe('5');
     expect(await page.getByText(/frames\/s/).first().isVisible()).toBe(true);
+    // Finished: the state says Done once, and with nothing pending the button says so instead of starting an empty job.
+    expect((await page.getByRole('main').innerText()).match(/\bdone\b/gi)).toHaveLength(1);
+    const extractPending = page.getByRole('button', { name: 'Extract pending clips' });
+    await expect.poll(() => extractPending.isDisabled()).toBe(true);
+    expect(await extractPending.getAttribute('title')).toMatch(/nothing is pending/i);
     await screenshot(page, 'extraction-done');
+
+    // Clips in which no frame had a hand (these test patterns have none) are pointed out, with a link to review them.
+    const jobs = await page.evaluate(async () => {
+      const r = await fetch('/api/jobs.list', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+      return ((await r.json()) as { result: { kind: string; result?: { noHands?: number } }[] }).result;
+    });
+    const noHands = jobs.filter((j) => j.kind === 'extract').at(-1)?.result?.noHands;
+    const note = page.getByRole('note', { name: 'Clips without hands' });
+    if (noHands === undefined || noHands === 0) {
+      expect(await note.count()).toBe(0); // a back end without the count (or no such clip): no note
+    } else {
+      expect(await note.textContent()).toMatch(new RegExp(`^\\s*${noHands} clips? ha(s|ve) no hands in any frame`));
+      await note.getByRole('link', { name: /Clips view \(filter: No hands\)/ }).click();
+      await page.getByRole('heading', { name: 'Clips', exact: true }).waitFor();
+      expect(await page.getByLabel('Review').inputValue()).toBe('no_hands');
+      await page.getByText(`${noHands} ${noHands === 1 ? 'clip' : 'clips'}`, { exact: true }).waitFor();
+    }
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Project', exact: true }).click();
     await page.getByText('5 of 5 extracted').waitFor();
   });

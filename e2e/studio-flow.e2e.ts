@@ -104,7 +104,7 @@ describe('the studio on a trained project', () => {
     });
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clips', exact: true }).click();
     await page.getByLabel('Review').selectOption('misclassified');
-    await page.getByText(`${expected} clips`, { exact: true }).waitFor();
+    await page.getByText(`${expected} ${expected === 1 ? 'clip' : 'clips'}`, { exact: true }).waitFor();
 
     await page.getByLabel('Review').selectOption('');
     await page.getByText('36 clips', { exact: true }).waitFor();
