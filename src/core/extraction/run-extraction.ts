@@ -88,7 +88,10 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
   if (changed.length > 0) req.onSettingsChanged?.(changed);
   const todo = req.redo ? req.clips : req.clips.filter((c) => !writer.hasClip(c.relPath));
   const skipped = req.clips.length - todo.length;
-  if (skipped > 0) for (const clip of req.clips) if (!todo.includes(clip)) req.onClip?.({ clip, name: writer.nameFor(clip.relPath), skipped: true });
+  if (skipped > 0) {
+    const doing = new Set(todo);
+    for (const clip of req.clips) if (!doing.has(clip)) req.onClip?.({ clip, name: writer.nameFor(clip.relPath), skipped: true });
+  }
   // The meter counts; `report` is what reaches the UI (with frames/s and the clips in flight).
   const meter = new ProgressMeter(req.clips.length, () => undefined, 0, skipped);
   const started = Date.now();

@@ -22,13 +22,18 @@ export function findFont(): string | null {
 }
 
 /**
- * Writes frames as PNG files named by their index, with a caption drawn on each when a font is
+ * Writes frames as PNG files named by `fileName(index)`, with a caption drawn on each when a font is
  * found (ffmpeg drawtext); otherwise without it. Returns whether the caption could be drawn.
  */
-export async function writeCaptionedFrames(frames: { index: number; image: RgbImage }[], dir: string, caption: string): Promise<{ files: string[]; captioned: boolean }> {
+export async function writeCaptionedFrames(
+  frames: { index: number; image: RgbImage }[],
+  dir: string,
+  caption: string,
+  fileName: (index: number) => string,
+): Promise<{ files: string[]; captioned: boolean }> {
   if (frames.length === 0) return { files: [], captioned: false };
   const font = findFont();
-  const name = (i: number) => join(dir, `frame_${String(i).padStart(5, '0')}.png`);
+  const name = (i: number) => join(dir, fileName(i));
   const { width, height } = frames[0].image;
   if (!font || frames.some((f) => f.image.width !== width || f.image.height !== height)) {
     for (const f of frames) writePng(f.image, name(f.index));

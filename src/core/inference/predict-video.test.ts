@@ -41,7 +41,7 @@ describe('predicting a new video', () => {
     // The model was trained on 12-frame sequences: the middle 12 frames are what it saw.
     expect(p.window).toEqual(Array.from({ length: 12 }, (_, i) => 95 + i));
     const files = readdirSync(out).sort();
-    expect(files).toEqual(p.window.map((i) => `frame_${String(i).padStart(5, '0')}.png`));
+    expect(files).toEqual(p.window.map((i) => `hand_test_640x360_${String(i).padStart(5, '0')}.png`));
     const png = PNG.sync.read(readFileSync(join(out, files[0])));
     expect([png.width, png.height]).toEqual([640, 360]);
     // The prediction is written in the top-left corner (a font comes with the test dependencies):

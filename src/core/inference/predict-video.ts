@@ -13,6 +13,7 @@ import { pickBackend } from '../training/backend';
 import { openVideo } from '../video/decode';
 import { annotateFrame } from '../vision/annotate';
 import type { HandPipelineOptions } from '../vision/hand-pipeline';
+import { annotatedFrameName } from './annotate-video';
 import { writeCaptionedFrames } from './caption-frames';
 
 export interface VideoPrediction {
@@ -152,6 +153,7 @@ async function annotateWindow(video: string, records: FrameRecord[], window: num
     if (wanted.has(f.index) && records[f.index]) frames.push({ index: f.index, image: annotateFrame(f, records[f.index]) });
     if (f.index >= Math.max(...wanted)) break;
   }
-  const written = await writeCaptionedFrames(frames, dir, caption);
+  // Named after the video, as `annotate` names them: several predictions can share a folder.
+  const written = await writeCaptionedFrames(frames, dir, caption, (i) => annotatedFrameName(video, i));
   return { dir, ...written };
 }
