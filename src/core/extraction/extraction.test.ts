@@ -119,6 +119,12 @@ describe('changing settings, stopping, failing', () => {
     expect(again.summary).toMatchObject({ extracted: 3, settingsChanged: ['numFrames 16 -> 12'] });
     const file = await readSequenceFile(out);
     expect([file.seqLen, file.clips.length, file.extraction?.numFrames]).toEqual([12, 3, 12]);
+
+    // A damaged file: refused with what to do, then written anew by extracting every clip.
+    writeFileSync(out, 'not hdf5 any more');
+    await expect(extractFolder(videos, out, twelve, ctx(), clipWorker)).rejects.toMatchObject({ code: 'keypoints_damaged', message: expect.stringMatching(/not an HDF5 file.*extract every clip again/) });
+    expect((await extractFolder(videos, out, twelve, ctx(), clipWorker, { redo: true })).summary.extracted).toBe(3);
+    expect((await readSequenceFile(out)).clips).toHaveLength(3);
   });
 
   it('stops at once when cancelled in the same process, keeping the clips it finished', async () => {
