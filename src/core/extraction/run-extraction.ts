@@ -9,6 +9,7 @@ import type { ClipExtraction } from '../keypoints/extract-clip';
 import { frameFeatures } from '../keypoints/frame-features';
 import { shapeSequence } from '../keypoints/sequence';
 import { ClipPool } from './clip-pool';
+import { writeFailure } from './write-failure';
 import { labelMapFor, recordedSettings, settingsDifferences, workerCount, type ExtractionSettings } from './extraction-settings';
 
 export interface ExtractionClip {
@@ -181,7 +182,7 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
             frames: result.frames,
           });
         } catch (err) {
-          fatal ??= err;
+          fatal ??= writeFailure(err, req.outFile, writer.pendingClips.length);
           pool.close();
           return;
         }
@@ -199,7 +200,11 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
     ctx.signal.removeEventListener('abort', abort);
     pool.close();
     // Whatever finished is kept: merged into the file now, or on the next run from the journal.
-    await writer.close();
+    try {
+      await writer.close();
+    } catch (err) {
+      fatal ??= writeFailure(err, req.outFile, writer.pendingClips.length);
+    }
   }
   if (fatal !== null) throw fatal;
   if (ctx.signal.aborted) throw new StudioError('cancelled', 'Cancelled');
