@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWriter } from '../core/dataset/sequence-file-writer';
 import { writeSyntheticSequences } from '../core/dataset/synthetic-sequences';
 import { makeVideoFolder } from '../test-support/make-clips';
 import { repoRoot, sharedData } from '../test-support/shared-data';
@@ -39,14 +40,14 @@ describe('gstudio', () => {
     // Extraction forks its workers from here too; the generated clips have no hands, and it says so.
     const x = gstudio('extract', project, '--detector', 'none', '--model', 'lite', '--workers', '1', '--frames', '8');
     expect(x.code, x.err).toBe(0);
-    expect(x.out).toMatch(/^5 clips extracted, 0 already in the file, 0 failed, of 5;/m);
+    expect(x.out).toMatch(/^5 clips extracted, 0 failed, of 5;/m);
     expect(x.out).toMatch(/^5 clip\(s\) had no hand in any frame/m);
     expect(x.out).toMatch(/^  no hands thumbs up\/señal ñandú 手\.mp4$/m);
     expect(x.out).toMatch(/^Project: 5 clips extracted, 0 to extract, 0 failed, 1 unreadable$/m);
     // Other settings than the file's: refused with what differs and what to do.
     const changed = gstudio('extract', project, '--detector', 'none', '--model', 'full', '--workers', '1', '--frames', '8');
     expect(changed.code).toBe(1);
-    expect(changed.err).toMatch(/^gstudio: keypoints\.h5 was extracted with other settings \(model lite -> full\): extract every clip again/m);
+    expect(changed.err).toMatch(/^gstudio: keypoints\.h5 was extracted with other settings \(hand model lite -> full\): extract every clip again/m);
   });
 
   it('ends with a one-line reason and a non-zero code on an error', () => {
@@ -56,6 +57,24 @@ describe('gstudio', () => {
     expect(r.err).toMatch(/^gstudio: No project in .*gstudio init/);
     expect(gstudio('train', join(tmp, 'missing.h5'), '--out', join(tmp, 'run')).err).toMatch(/^gstudio: .*does not exist/m);
     expect(gstudio('frobnicate').code).not.toBe(0);
+  });
+
+  it('train finishes the file an interrupted extraction left, and says what a folder is', async () => {
+    const data = join(tmp, 'interrupted.h5');
+    const clip = (cls: string, i: number) => ({ relativePath: `${cls}/${i}.mp4`, className: cls, sequence: Float32Array.from({ length: 4 * 4 }, (_, k) => (cls === 'a' ? k : -k) + i), shape: [4, 4] as [number, number] });
+    const first = await openWriter(data);
+    for (let i = 0; i < 6; i++) await first.putClip(clip('a', i));
+    await first.close();
+    // A second run journaled class b and died: no merge, and its lock names a process that is gone.
+    const crashed = await openWriter(data);
+    for (let i = 0; i < 6; i++) await crashed.putClip(clip('b', i));
+    writeFileSync(join(crashed.journalDir, '.writer.lock'), '999999999');
+    const r = gstudio('train', data, '--out', join(tmp, 'run-interrupted'), '--epochs', '1', '--hidden', '4', '--layers', '1', '--val', '0.25', '--test', '0.25');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^Note: 6 clip\(s\) that an interrupted extraction finished were merged into /m);
+    expect(JSON.parse(readFileSync(join(tmp, 'run-interrupted', 'summary.json'), 'utf8')).dataset).toMatchObject({ clips: 12 });
+
+    expect(gstudio('train', tmp, '--out', join(tmp, 'run-dir')).err).toMatch(/^gstudio: .*: this is a folder, not an HDF5 file$/m);
   });
 
   it('train mirrors only with --augment --mirror, and says so when --mirror comes alone', async () => {

@@ -7,12 +7,17 @@ import { jobProgressBar } from './progress-bar';
  * finished, so running the command again resumes). `rateUnit` names what the work's own `rate`
  * counts when that is not `unit` (training counts batches and reports samples/s).
  */
-export async function withProgress<T>(label: string, unit: string, work: (ctx: JobContext) => Promise<T>, opts: { rateUnit?: string } = {}): Promise<T> {
+export async function withProgress<T>(
+  label: string,
+  unit: string,
+  work: (ctx: JobContext) => Promise<T>,
+  opts: { rateUnit?: string; /** What Ctrl+C keeps and how to go on, when "run the command again" is not it. */ onCancel?: string } = {},
+): Promise<T> {
   const controller = new AbortController();
   const bar = jobProgressBar(label, unit, { rateUnit: opts.rateUnit });
   const pace = progressPace();
   const onSignal = () => {
-    process.stderr.write('\nCancelling… (finished items are kept; run the command again to resume)\n');
+    process.stderr.write(`\nCancelling… (${opts.onCancel ?? 'finished items are kept; run the command again to resume'})\n`);
     controller.abort();
   };
   process.once('SIGINT', onSignal);

@@ -29,10 +29,12 @@ export function registerExtract(program: Command): void {
   addVisionOptions(cmd).action(async (source: string, flags: ExtractFlags) => {
     const settings = settingsFromFlags(flags);
     const clipWorker = workerScript('clip-worker');
+    // --redo starts over each time: going on from where it stopped is the same command without it.
+    const onCancel = flags.redo ? 'finished clips are kept; run the command again without --redo to go on from there' : undefined;
     if (ProjectStore.exists(source)) {
       const summary = await withProgress('Extracting', 'clips', (ctx) =>
         extractProject({ projectDir: source, settings, outFile: flags.out, which: flags.redo ? 'all' : flags.failed ? 'failed' : 'pending' }, ctx, clipWorker),
-      );
+      { onCancel });
       printSummary(summary);
       const store = ProjectStore.open(source);
       const failed = store.listClips({ limit: 2000 }).items.filter((c) => c.extractStatus === 'failed');
@@ -45,7 +47,7 @@ export function registerExtract(program: Command): void {
       return;
     }
     if (!flags.out) throw new Error('--out FILE.h5 is needed when the source is a videos root (or give a project folder)');
-    const result = await withProgress('Extracting', 'clips', (ctx) => extractFolder(source, flags.out!, settings, ctx, clipWorker, { redo: flags.redo }));
+    const result = await withProgress('Extracting', 'clips', (ctx) => extractFolder(source, flags.out!, settings, ctx, clipWorker, { redo: flags.redo }), { onCancel });
     for (const s of result.skippedFiles) console.log(`  skipped ${s.path}: ${s.reason}`);
     printSummary(result.summary);
     for (const f of result.failures) console.log(`  failed ${f.relPath}: ${withoutPath(f.reason, join(resolve(source), f.relPath))}`);
@@ -61,7 +63,7 @@ function printSummary(s: ExtractionSummary): void {
   if (s.detectorWarning) console.log(`Note: ${s.detectorWarning}`);
   if (s.settingsChanged) console.log(`New settings (${s.settingsChanged.join(', ')}): the keypoints file was started afresh`);
   console.log(
-    `${s.extracted} clips extracted, ${s.skipped} already in the file, ${s.failed} failed, of ${s.total}; ` +
+    `${s.extracted} clips extracted, ${s.skipped ? `${s.skipped} already in the file, ` : ''}${s.failed} failed, of ${s.total}; ` +
       `${s.frames} frames in ${s.seconds.toFixed(1)} s (${s.framesPerSecond.toFixed(1)} frames/s)`,
   );
   if (s.noHands > 0) {

@@ -1,4 +1,5 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { DatasetFileError } from '../errors';
 import { HDF5_SIGNATURE } from './reference-layout';
@@ -21,7 +22,12 @@ export function hdf5(): Promise<typeof h5wasm> {
 /** Checks the file before HDF5 sees it, so that a user gets "empty" or "not HDF5" rather than a stack. */
 export function checkHdf5File(path: string): void {
   if (!existsSync(path)) throw new DatasetFileError('missing', path, 'the file does not exist; check the path or run extraction first');
-  const size = statSync(path).size;
+  const stat = statSync(path);
+  if (stat.isDirectory()) {
+    const hint = existsSync(join(path, 'gstudio.sqlite')) ? ` (a project: its keypoints are ${join(path, 'keypoints.h5')})` : '';
+    throw new DatasetFileError('missing', path, `this is a folder, not an HDF5 file${hint}`);
+  }
+  const size = stat.size;
   if (size === 0) throw new DatasetFileError('empty', path, 'the file is empty (0 bytes); re-run extraction to write it again');
   const fd = openSync(path, 'r');
   try {

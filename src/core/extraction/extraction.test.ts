@@ -103,7 +103,9 @@ print(json.dumps({'label_map': lm, 'items': sorted([seqs[k].attrs['original_path
 
     // Running again finds everything done and redoes nothing.
     const again = await extractFolder(videos, out, settings, ctx(), clipWorker);
-    expect(again.summary).toMatchObject({ extracted: 0, skipped: 3, failed: 3 });
+    expect(again.summary).toMatchObject({ extracted: 0, skipped: 3, failed: 3, noHands: 2 });
+    // Clips without hands are named even when an earlier run extracted them.
+    expect(again.summary.noHandsClips.sort()).toEqual(['empty scene/bars.mp4', 'empty scene/one frame.mp4']);
   });
 });
 
@@ -112,11 +114,11 @@ describe('changing settings, stopping, failing', () => {
     const out = join(tmp, 'settings.h5');
     await extractFolder(videos, out, settings, ctx(), clipWorker);
     const twelve = { ...settings, frames: 12 };
-    await expect(extractFolder(videos, out, twelve, ctx(), clipWorker)).rejects.toMatchObject({ code: 'settings_changed', message: expect.stringContaining('numFrames 16 -> 12') });
+    await expect(extractFolder(videos, out, twelve, ctx(), clipWorker)).rejects.toMatchObject({ code: 'settings_changed', message: expect.stringContaining('frames per sequence 16 -> 12') });
     expect((await readSequenceFile(out)).seqLen).toBe(16);
 
     const again = await extractFolder(videos, out, twelve, ctx(), clipWorker, { redo: true });
-    expect(again.summary).toMatchObject({ extracted: 3, settingsChanged: ['numFrames 16 -> 12'] });
+    expect(again.summary).toMatchObject({ extracted: 3, settingsChanged: ['frames per sequence 16 -> 12'] });
     const file = await readSequenceFile(out);
     expect([file.seqLen, file.clips.length, file.extraction?.numFrames]).toEqual([12, 3, 12]);
 

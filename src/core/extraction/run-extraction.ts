@@ -9,6 +9,7 @@ import type { ClipExtraction } from '../keypoints/extract-clip';
 import { frameFeatures } from '../keypoints/frame-features';
 import { shapeSequence } from '../keypoints/sequence';
 import { ClipPool } from './clip-pool';
+import { clipsWithoutHands } from './clips-without-hands';
 import { writeFailure } from './write-failure';
 import { labelMapFor, recordedSettings, settingsDifferences, workerCount, type ExtractionSettings } from './extraction-settings';
 
@@ -99,9 +100,14 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
   if (changed.length > 0) req.onSettingsChanged?.(changed);
   const todo = req.redo ? req.clips : req.clips.filter((c) => !writer.hasClip(c.relPath));
   const skipped = req.clips.length - todo.length;
+  const skippedNames = new Map<string, string>();
   if (skipped > 0) {
     const doing = new Set(todo);
-    for (const clip of req.clips) if (!doing.has(clip)) req.onClip?.({ clip, name: writer.nameFor(clip.relPath), skipped: true });
+    for (const clip of req.clips) {
+      if (doing.has(clip)) continue;
+      skippedNames.set(writer.nameFor(clip.relPath), clip.relPath);
+      req.onClip?.({ clip, name: writer.nameFor(clip.relPath), skipped: true });
+    }
   }
   // The meter counts; `report` is what reaches the UI (with frames/s and the clips in flight).
   const meter = new ProgressMeter(req.clips.length, () => undefined, 0, skipped);
@@ -119,7 +125,8 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
   report('Loading models');
   if (todo.length === 0) {
     await writer.close();
-    return { total: req.clips.length, extracted: 0, skipped, failed: 0, noHands: 0, noHandsClips, frames: 0, seconds: 0, framesPerSecond: 0, outFile: req.outFile };
+    noHandsClips.push(...(await clipsWithoutHands(req.outFile, skippedNames)));
+    return { total: req.clips.length, extracted: 0, skipped, failed: 0, noHands: noHandsClips.length, noHandsClips, frames: 0, seconds: 0, framesPerSecond: 0, outFile: req.outFile };
   }
 
   const pool = new ClipPool(req.workerScript, settings, workerCount(settings, todo.length), {
@@ -208,6 +215,8 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
   }
   if (fatal !== null) throw fatal;
   if (ctx.signal.aborted) throw new StudioError('cancelled', 'Cancelled');
+  // Clips an earlier, interrupted run finished are named too.
+  noHandsClips.push(...(await clipsWithoutHands(req.outFile, skippedNames)));
   report('Done');
   const seconds = (Date.now() - started) / 1000;
   return {

@@ -3,10 +3,12 @@ import * as tf from '@tensorflow/tfjs';
 import { augmentSequence } from '../dataset/augmentation';
 import { batchIndices, gatherBatch } from '../dataset/batches';
 import { SeededRandom } from '../dataset/seeded-random';
+import { journalDirFor, journalWriter } from '../dataset/clip-journal';
 import { readSequenceFile, type SequenceFile } from '../dataset/sequence-file-reader';
+import { recoverJournal } from '../dataset/sequence-file-writer';
 import { packSequences, type SequenceSet } from '../dataset/sequence-set';
 import { loadSplit, saveSplit, splitDataset, type DatasetSplit } from '../dataset/split';
-import { CancelledError, TrainingDataError } from '../errors';
+import { CancelledError, StudioError, TrainingDataError } from '../errors';
 import { classificationReport, macroF1, accuracy, type EvaluationReport } from '../evaluation/classification-metrics';
 import { clipPredictions, predictSet, type ClipPrediction } from '../evaluation/predictions';
 import { confusionMatrixSvg, lineChartSvg } from '../evaluation/svg-charts';
@@ -138,6 +140,11 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
   const backend = await pickBackend(o.backend);
   const warnings: string[] = [];
 
+  // Clips an interrupted extraction finished belong in the file before it is read.
+  const writer = journalWriter(journalDirFor(o.dataPath));
+  if (writer !== null) throw new StudioError('busy', `An extraction (process ${writer}) is still writing ${o.dataPath}: train when it is done`);
+  const merged = await recoverJournal(o.dataPath);
+  if (merged > 0) warnings.push(`${merged} clip(s) that an interrupted extraction finished were merged into ${o.dataPath}`);
   const file = await readSequenceFile(o.dataPath);
   warnings.push(...file.warnings);
   checkClasses(file);
