@@ -181,6 +181,16 @@ describe('extracting keypoints', () => {
     await page.getByRole('heading', { name: 'Clips', exact: true }).waitFor();
     expect(await page.getByLabel('Review').inputValue()).toBe('no_hands');
     await page.getByText('5 clips', { exact: true }).waitFor();
+    // Extracting everything again asks first; declined, nothing starts.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Extraction', exact: true }).click();
+    let question = '';
+    page.once('dialog', (d) => {
+      question = d.message();
+      void d.dismiss();
+    });
+    await page.getByRole('button', { name: 'Extract all again' }).click();
+    expect(question).toMatch(/^Extract all clips again\? The 5 extracted clips are done again/);
+    expect(await page.getByText('Last extraction').count()).toBe(1);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Project', exact: true }).click();
     await page.getByText('5 of 5 extracted').waitFor();
   });
