@@ -181,8 +181,16 @@ describe('extracting keypoints', () => {
     await page.getByRole('heading', { name: 'Clips', exact: true }).waitFor();
     expect(await page.getByLabel('Review').inputValue()).toBe('no_hands');
     await page.getByText('5 clips', { exact: true }).waitFor();
-    // Extracting everything again asks first; declined, nothing starts.
+    // Other settings than the file's are pointed out before anything starts.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Extraction', exact: true }).click();
+    const differs = page.getByRole('note', { name: 'Settings differ from the keypoints file' });
+    expect(await differs.count()).toBe(0);
+    await page.getByLabel('Frames per sequence').fill('12');
+    await differs.waitFor();
+    expect(await differs.textContent()).toContain('frames per sequence 16 -> 12');
+    await page.getByLabel('Frames per sequence').fill('16');
+    await differs.waitFor({ state: 'detached' });
+    // Extracting everything again asks first; declined, nothing starts.
     let question = '';
     page.once('dialog', (d) => {
       question = d.message();

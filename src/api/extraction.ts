@@ -28,6 +28,8 @@ export const ExtractionStatus = z.object({
   settings: ExtractionSettings,
   keypointsFile: z.string(),
   fileExists: z.boolean(),
+  /** The settings recorded in the keypoints file (null: no file, or a file without them). */
+  recorded: z.record(z.string(), z.unknown()).nullable().default(null),
   counts: z.object({ done: z.number().int(), failed: z.number().int(), pending: z.number().int(), stale: z.number().int(), unreadable: z.number().int() }),
 });
 export type ExtractionStatus = z.infer<typeof ExtractionStatus>;

@@ -10,5 +10,6 @@ export * from './keypoints';
 export * from './jobs';
 export * from './methods';
 export * from './predictions';
+export * from './recorded-settings';
 export * from './project';
 export * from './runs';

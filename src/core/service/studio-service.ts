@@ -23,6 +23,7 @@ import { importVideoFolder, ProjectStore, projectFiles } from '../project';
 import { getPrediction, listPredictions, newPrediction, predictionVideo as predictVideoPath } from '../inference/project-predictions';
 import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
 import { journalDirFor } from '../dataset/clip-journal';
+import { readRecordedExtraction } from '../dataset/sequence-file-reader';
 import { recoverProjectKeypoints } from '../extraction/recover-keypoints';
 import { clipKeypoints } from './clip-keypoints';
 import { clipThumbnail } from './clip-thumbnail';
@@ -142,7 +143,12 @@ export class StudioService {
     'labels.undo': () => this.labelChange(this.requireStore().labels.undo()),
     'labels.redo': () => this.labelChange(this.requireStore().labels.redo()),
     'labels.history': ({ clipId }) => this.requireStore().labels.history(clipId),
-    'extraction.status': () => this.extractionStatus(),
+    'extraction.status': async () => {
+      const status = this.extractionStatus();
+      // A damaged file has no settings to show; extraction says what to do about it.
+      const recorded = status.fileExists ? await readRecordedExtraction(status.keypointsFile).catch(() => null) : null;
+      return { ...status, recorded };
+    },
     'extraction.start': ({ which, clipIds, settings }) => {
       const store = this.requireStore();
       this.ensureIdle('extract');
@@ -267,6 +273,7 @@ export class StudioService {
       keypointsFile: file,
       fileExists: existsSync(file),
       counts: store.extractionCounts(),
+      recorded: null,
     };
   }
 
