@@ -25,9 +25,17 @@ export class InvalidInputError extends StudioError {
 }
 
 export class UnreadableVideoError extends StudioError {
-  constructor(path: string, reason: string) {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
     super('unreadable_video', `Cannot read video ${path}: ${reason}`);
   }
+}
+
+/** What is recorded beside a clip that failed: the record names the clip, so not its path again. */
+export function clipFailureReason(err: unknown): string {
+  return err instanceof UnreadableVideoError ? err.reason : errorMessage(err);
 }
 
 export class ProjectError extends StudioError {

@@ -1,4 +1,3 @@
-import { join, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { extractFolder, extractProject, type ExtractionSummary } from '../../core/extraction';
 import { ProjectStore } from '../../core/project';
@@ -39,9 +38,8 @@ export function registerExtract(program: Command): void {
       const store = ProjectStore.open(source);
       const failed = store.listClips({ limit: 2000 }).items.filter((c) => c.extractStatus === 'failed');
       const counts = store.extractionCounts();
-      const videoRoot = store.info().videoRoot ?? '';
       store.close();
-      for (const c of failed) console.log(`  failed ${c.relPath}: ${withoutPath(c.extractError ?? '', join(videoRoot, c.relPath))}`);
+      for (const c of failed) console.log(`  failed ${c.relPath}: ${c.extractError}`);
       if (failed.length > 0) console.log(`Retry the failed clips with: gstudio extract ${source} --failed`);
       console.log(`Project: ${counts.done} clips extracted, ${counts.pending + counts.stale} to extract, ${counts.failed} failed, ${counts.unreadable} unreadable`);
       return;
@@ -50,13 +48,8 @@ export function registerExtract(program: Command): void {
     const result = await withProgress('Extracting', 'clips', (ctx) => extractFolder(source, flags.out!, settings, ctx, clipWorker, { redo: flags.redo }), { onCancel });
     for (const s of result.skippedFiles) console.log(`  skipped ${s.path}: ${s.reason}`);
     printSummary(result.summary);
-    for (const f of result.failures) console.log(`  failed ${f.relPath}: ${withoutPath(f.reason, join(resolve(source), f.relPath))}`);
+    for (const f of result.failures) console.log(`  failed ${f.relPath}: ${f.reason}`);
   });
-}
-
-/** A reader's error names the file by its full path; the line already names it. */
-function withoutPath(reason: string, absPath: string): string {
-  return reason.replace(`Cannot read video ${absPath}: `, '');
 }
 
 function printSummary(s: ExtractionSummary): void {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import { importVideoFolder, ProjectStore } from '../../core/project';
 import { runJobWithProgress } from '../run-job';
 
@@ -36,9 +35,7 @@ function printSummary(dir: string): void {
     const failed = store.listClips({ status: 'failed', limit: 2000 });
     if (failed.total > 0) {
       console.log(`\n${failed.total} clip(s) could not be read (recorded in the project; the rest go on):`);
-      // The error names the file by its full path; the list already names it.
-      const root = store.info().videoRoot ?? '';
-      for (const c of failed.items) console.log(`  ${c.relPath}: ${(c.error ?? '').replace(`Cannot read video ${join(root, c.relPath)}: `, '')}`);
+      for (const c of failed.items) console.log(`  ${c.relPath}: ${c.error ?? ''}`);
     }
     console.log(`\nProject database: ${store.dir}/gstudio.sqlite`);
   } finally {

@@ -1,4 +1,4 @@
-import { StudioError, errorMessage } from '../errors';
+import { StudioError, clipFailureReason, errorMessage } from '../errors';
 import type { WorkerPort } from '../jobs/port';
 import { extractClip } from '../keypoints/extract-clip';
 import { createHandPipeline, type HandPipeline } from '../vision/hand-pipeline';
@@ -49,7 +49,7 @@ export function runClipWorker(port: WorkerPort): void {
       });
       send({ type: 'result', id: msg.id, extraction });
     } catch (err) {
-      send({ type: 'error', id: msg.id, code: err instanceof StudioError ? err.code : 'internal', message: errorMessage(err) });
+      send({ type: 'error', id: msg.id, code: err instanceof StudioError ? err.code : 'internal', message: clipFailureReason(err) });
     }
   }
 }

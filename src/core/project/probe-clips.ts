@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { JobContext } from '../jobs/job-context';
 import { ProgressMeter } from '../jobs/progress-meter';
-import { errorMessage } from '../errors';
+import { clipFailureReason } from '../errors';
 import { probeClip } from '../video/probe';
 import { ProjectStore } from './project-store';
 
@@ -35,7 +35,7 @@ export async function probePendingClips(projectDir: string, ctx: JobContext): Pr
           meter.tick(clip.relPath);
         } catch (err) {
           ctx.signal.throwIfAborted();
-          store.setProbeFailure(clip.id, errorMessage(err));
+          store.setProbeFailure(clip.id, clipFailureReason(err));
           meter.tick(clip.relPath, { failed: true });
         }
       }
