@@ -5,7 +5,6 @@ import { CancelledError, errorMessage, StudioError } from '../errors';
 import type { JobContext } from '../jobs/job-context';
 import { ProjectStore, projectFiles, type PredictionRecord } from '../project';
 import { train, type TrainingSummary } from '../training/train';
-import { recoverProjectKeypoints } from '../extraction/recover-keypoints';
 import { syncLabelsToKeypoints } from './sync-labels';
 
 export const TrainProjectParams = z.object({
@@ -30,8 +29,6 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
   let batchesPerEpoch = 1;
   try {
     ctx.progress({ done: 0, total: 1, message: 'Syncing labels' });
-    const recovered = await recoverProjectKeypoints(store);
-    if (recovered) ctx.log(`${recovered} clip(s) an interrupted extraction finished merged into the keypoints file`);
     const relabelled = await syncLabelsToKeypoints(store);
     if (relabelled) ctx.log(`${relabelled} relabelled clip(s) updated in the keypoints file`);
     store.setRunStatus(run.id, 'running');
