@@ -33,3 +33,21 @@ export const ExtractionStatus = z.object({
   counts: z.object({ done: z.number().int(), failed: z.number().int(), pending: z.number().int(), stale: z.number().int(), unreadable: z.number().int() }),
 });
 export type ExtractionStatus = z.infer<typeof ExtractionStatus>;
+
+/** What an extraction job returns (its `result`). */
+export interface ExtractionSummary {
+  total: number;
+  extracted: number;
+  skipped: number;
+  failed: number;
+  /** Extracted clips in which no frame had a hand (their sequences are all zeros, as the reference's). */
+  noHands: number;
+  noHandsClips: string[];
+  frames: number;
+  seconds: number;
+  framesPerSecond: number;
+  outFile: string;
+  /** The file was started afresh because these settings differ from the ones it was extracted with. */
+  settingsChanged?: string[];
+  detectorWarning?: string;
+}

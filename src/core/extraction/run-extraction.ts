@@ -11,6 +11,7 @@ import { shapeSequence } from '../keypoints/sequence';
 import { ClipPool } from './clip-pool';
 import { clipsWithoutHands } from './clips-without-hands';
 import { writeFailure } from './write-failure';
+import type { ExtractionSummary } from '../../api/extraction';
 import { labelMapFor, recordedSettings, settingsDifferences, workerCount, type ExtractionSettings } from './extraction-settings';
 
 export interface ExtractionClip {
@@ -32,22 +33,8 @@ export interface ClipOutcome {
   error?: string;
 }
 
-export interface ExtractionSummary {
-  total: number;
-  extracted: number;
-  skipped: number;
-  failed: number;
-  /** Extracted clips in which no frame had a hand (their sequences are all zeros, as the reference's). */
-  noHands: number;
-  noHandsClips: string[];
-  frames: number;
-  seconds: number;
-  framesPerSecond: number;
-  outFile: string;
-  /** The file was started afresh because these settings differ from the ones it was extracted with. */
-  settingsChanged?: string[];
-  detectorWarning?: string;
-}
+
+export type { ExtractionSummary };
 
 export interface ExtractionRequest {
   clips: ExtractionClip[];
