@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClipKeypoints } from '../src/api';
 import { ffmpegPath } from '../src/core/video/binaries';
@@ -16,7 +16,6 @@ import { openStudio, type Studio } from './support/studio';
 let tmp: string;
 let studio: Studio;
 let server: Served;
-let browser: Browser;
 let page: Page;
 let consoleErrors: string[];
 
@@ -32,7 +31,7 @@ beforeAll(async () => {
   gstudio('import', project, videos);
   gstudio('extract', project, '--detector', 'none', '--model', 'lite', '--frames', '30', '--workers', '1');
   studio = await openStudio(['--project', project], { width: 1400, height: 900 });
-  ({ server, browser, page, consoleErrors } = studio);
+  ({ server, page, consoleErrors } = studio);
 });
 
 afterAll(async () => {

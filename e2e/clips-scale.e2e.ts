@@ -1,7 +1,7 @@
 import { linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ProjectStore, scanVideoFolder } from '../src/core/project';
 import { makeClip } from '../src/test-support/make-clips';
@@ -13,7 +13,6 @@ const N = 20_000;
 let tmp: string;
 let studio: Studio;
 let server: Served;
-let browser: Browser;
 let page: Page;
 let consoleErrors: string[];
 
@@ -33,7 +32,7 @@ beforeAll(async () => {
   store.db.transaction(() => store.listClips({ limit: N }).items.forEach((c) => store.setProbeResult(c.id, info)))();
   store.close();
   studio = await openStudio(['--project', join(tmp, 'big')], { width: 1400, height: 900 });
-  ({ server, browser, page, consoleErrors } = studio);
+  ({ server, page, consoleErrors } = studio);
 });
 
 afterAll(async () => {

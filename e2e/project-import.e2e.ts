@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeVideoFolder, type GeneratedFolder } from '../src/test-support/make-clips';
 import { screenshot } from './support/browser';
@@ -12,7 +12,6 @@ let tmp: string;
 let folder: GeneratedFolder;
 let studio: Studio;
 let server: Served;
-let browser: Browser;
 let page: Page;
 let consoleErrors: string[];
 
@@ -20,7 +19,7 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'gstudio-e2e-'));
   folder = makeVideoFolder(join(tmp, 'videos'));
   studio = await openStudio([], { width: 1400, height: 900 });
-  ({ server, browser, page, consoleErrors } = studio);
+  ({ server, page, consoleErrors } = studio);
 });
 
 afterAll(async () => {
