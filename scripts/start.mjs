@@ -1,22 +1,15 @@
 #!/usr/bin/env node
-// `npm start`: build, then the desktop app where Electron's binary is installed, web mode where it
-// is not (it downloads from outside the npm registry, which some machines cannot reach).
+// `npm start`: build, then the desktop app. Electron's binary is fetched through Electron's own
+// installer the first time (its npm package does not download it at install); where that fails the
+// reason is printed and web mode starts instead. `npm start -- --web` goes to web mode directly.
 // Extra arguments go to `gstudio serve` in web mode, e.g. `npm start -- --project DIR`.
-import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chooseLaunch } from './electron-launch.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const electronDir = join(root, 'node_modules', 'electron');
-
-function electronBinary() {
-  if (process.env.ELECTRON_OVERRIDE_DIST_PATH) return join(process.env.ELECTRON_OVERRIDE_DIST_PATH, 'electron');
-  const pathFile = join(electronDir, 'path.txt');
-  if (!existsSync(pathFile)) return null;
-  const bin = join(electronDir, 'dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(bin) ? bin : null;
-}
+const args = process.argv.slice(2).filter((a) => a !== '--web');
 
 const build = spawnSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 if (build.status !== 0) {
@@ -24,11 +17,14 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
-const bin = electronBinary();
-const args = process.argv.slice(2);
-const child = bin
-  ? spawn(bin, [root], { cwd: root, stdio: 'inherit', env: { ...process.env, GSTUDIO_PROJECT: args[args.indexOf('--project') + 1] ?? '' } })
-  : (console.log('The Electron binary is not installed on this machine: starting web mode instead.'),
-    spawn(process.execPath, [join(root, 'bin', 'gstudio.mjs'), 'serve', ...args], { cwd: root, stdio: 'inherit' }));
+const launch = await chooseLaunch({ electronDir: join(root, 'node_modules', 'electron'), root, args: process.argv.slice(2) });
+let child;
+if (launch.mode === 'electron') {
+  const project = args.indexOf('--project') >= 0 ? args[args.indexOf('--project') + 1] : '';
+  child = spawn(launch.bin, [root], { cwd: root, stdio: 'inherit', env: { ...process.env, ...launch.env, GSTUDIO_PROJECT: project ?? '' } });
+} else {
+  console.log(`The desktop app cannot start: ${launch.reason}.\nStarting web mode instead.`);
+  child = spawn(process.execPath, [join(root, 'bin', 'gstudio.mjs'), 'serve', ...args], { cwd: root, stdio: 'inherit' });
+}
 child.on('exit', (code) => process.exit(code ?? 0));
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
