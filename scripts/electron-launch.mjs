@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureElectronNative } from './electron-native.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const PROGRESS = '@@gstudio-progress ';
@@ -66,7 +67,6 @@ export function installElectron(electronDir, { onProgress = () => {}, onOutput =
           const [transferred, total, file] = line.slice(PROGRESS.length).split(' ');
           onProgress({ transferred: Number(transferred), total: total === '-' ? null : Number(total), file });
         } else errorText += line + '\n'; // its first line becomes the reason; the stack is not shown
-
       }
     });
     child.on('error', (err) => {
@@ -93,13 +93,20 @@ export function formatProgress({ transferred, total }) {
 }
 
 /**
- * The launch decision: { mode: 'electron', bin } when the binary is there or could be installed,
- * else { mode: 'web', reason }. `--web` or GSTUDIO_WEB=1 asks for web mode without trying.
+ * The launch decision: { mode: 'electron', bin } when the binary is there or could be installed and
+ * the Electron build of the native modules is there or could be made, else { mode: 'web', reason }.
+ * `--web` or GSTUDIO_WEB=1 asks for web mode without trying.
  */
-export async function chooseLaunch({ electronDir, args = [], env = process.env, log = console.log, install = installElectron }) {
+export async function chooseLaunch({ electronDir, args = [], env = process.env, log = console.log, install = installElectron, native = () => ensureElectronNative({ log }) }) {
   if (args.includes('--web') || env.GSTUDIO_WEB === '1') return { mode: 'web', reason: 'web mode was asked for (--web or GSTUDIO_WEB=1)' };
-  const bin = installedElectron(electronDir, env);
-  if (bin) return { mode: 'electron', bin };
+  const bin = installedElectron(electronDir, env) ?? (await installWithProgress(electronDir, { env, log, install }));
+  if (typeof bin !== 'string') return { mode: 'web', reason: bin.reason };
+  const built = await native();
+  if (!built.ok) return { mode: 'web', reason: built.reason };
+  return { mode: 'electron', bin };
+}
+
+async function installWithProgress(electronDir, { env, log, install }) {
   const version = readVersion(electronDir);
   log(`Electron's binary${version ? ` (${version})` : ''} is not installed yet: fetching it through Electron's installer (about 100 MB, once)...`);
   const tty = process.stdout.isTTY;
@@ -116,9 +123,9 @@ export async function chooseLaunch({ electronDir, args = [], env = process.env, 
     },
   });
   if (tty) process.stdout.write('\n');
-  if (!result.ok) return { mode: 'web', reason: result.reason };
+  if (!result.ok) return result;
   log(`Electron installed: ${result.bin}`);
-  return { mode: 'electron', bin: result.bin };
+  return result.bin;
 }
 
 function readVersion(electronDir) {

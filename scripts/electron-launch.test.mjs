@@ -21,7 +21,8 @@ const fs = require('fs'), path = require('path');
 fs.mkdirSync(path.join(__dirname, 'dist'), { recursive: true });
 fs.writeFileSync(path.join(__dirname, 'dist', 'electron'), '#!/bin/sh\\n', { mode: 0o755 });
 fs.writeFileSync(path.join(__dirname, 'path.txt'), 'electron');`;
-const quiet = { log: () => {}, env: { PATH: process.env.PATH } };
+const built = () => Promise.resolve({ ok: true, file: '/native/better_sqlite3.node' });
+const quiet = { log: () => {}, env: { PATH: process.env.PATH }, native: built };
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('npm start: Electron or web mode', () => {
@@ -75,6 +76,7 @@ describe('npm start: Electron or web mode', () => {
       electronDir: dir,
       env: quiet.env,
       log: (l) => lines.push(l),
+      native: built,
       install: (d, o) => installElectron(d, { ...o, onProgress: (p) => (progress.push(p), o.onProgress(p)) }),
     });
     server.close();
@@ -84,6 +86,16 @@ describe('npm start: Electron or web mode', () => {
     expect(progress.at(-1)).toEqual({ transferred: size, total: size, file: 'electron-v45.4.1-linux-x64.zip' });
     expect(progress.map((p) => p.transferred)).toEqual([...progress.map((p) => p.transferred)].sort((a, b) => a - b));
     expect(lines.some((l) => l.includes('3.1 / 3.1 MB (100%)'))).toBe(true);
+  });
+
+  it("falls back to web mode with the reason when the Electron build of better-sqlite3 cannot be made", async () => {
+    const dir = electronPackage(null);
+    mkdirSync(join(dir, 'dist'));
+    writeFileSync(join(dir, 'dist', 'electron'), '');
+    writeFileSync(join(dir, 'path.txt'), 'electron');
+    const reason = 'the Electron build of better-sqlite3 could not be made (node-gyp failed)';
+    const launch = await chooseLaunch({ electronDir: dir, ...quiet, native: () => Promise.resolve({ ok: false, reason }) });
+    expect(launch).toEqual({ mode: 'web', reason });
   });
 
   it('goes to web mode without trying when asked', async () => {

@@ -17,11 +17,11 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
-const launch = await chooseLaunch({ electronDir: join(root, 'node_modules', 'electron'), root, args: process.argv.slice(2) });
+const launch = await chooseLaunch({ electronDir: join(root, 'node_modules', 'electron'), args: process.argv.slice(2) });
 let child;
 if (launch.mode === 'electron') {
   const project = args.indexOf('--project') >= 0 ? args[args.indexOf('--project') + 1] : '';
-  child = spawn(launch.bin, [root], { cwd: root, stdio: 'inherit', env: { ...process.env, ...launch.env, GSTUDIO_PROJECT: project ?? '' } });
+  child = spawn(launch.bin, [root], { cwd: root, stdio: 'inherit', env: { ...process.env, GSTUDIO_PROJECT: project ?? '' } });
 } else {
   console.log(`The desktop app cannot start: ${launch.reason}.\nStarting web mode instead.`);
   child = spawn(process.execPath, [join(root, 'bin', 'gstudio.mjs'), 'serve', ...args], { cwd: root, stdio: 'inherit' });
