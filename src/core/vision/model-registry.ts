@@ -37,12 +37,13 @@ export function manifestEntry(name: string): ModelEntry {
   return e;
 }
 
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite adds its own `require` to ESM chunks that need one.
+const requireHere = createRequire(import.meta.url);
 
 function packageDir(pkg: string): string {
   try {
     // @mediapipe/hands has no "exports" map, so its main file resolves; the models sit beside it.
-    return dirname(require.resolve(pkg));
+    return dirname(requireHere.resolve(pkg));
   } catch {
     throw new ModelUnavailableError(`The npm package ${pkg} is missing: run \`npm install\` in the studio folder.`);
   }

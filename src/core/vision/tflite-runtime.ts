@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
  * loader expects a browser (fetch, workers), so its emscripten module is loaded directly with the
  * wasm bytes handed over; one module per process, one thread (parallelism comes from processes).
  */
-const require = createRequire(import.meta.url);
+// Not named `require`: electron-vite adds its own `require` to ESM chunks that need one.
+const requireHere = createRequire(import.meta.url);
 
 interface EmTensorInfo {
   id: number;
@@ -44,9 +45,9 @@ let modulePromise: Promise<EmModule> | null = null;
 
 function loadModule(): Promise<EmModule> {
   if (!modulePromise) {
-    const pkgDir = dirname(require.resolve('@tensorflow/tfjs-tflite/package.json'));
+    const pkgDir = dirname(requireHere.resolve('@tensorflow/tfjs-tflite/package.json'));
     const js = join(pkgDir, 'wasm', 'tflite_web_api_cc_simd.js');
-    const factory = require(js) as (opts: object) => Promise<EmModule>;
+    const factory = requireHere(js) as (opts: object) => Promise<EmModule>;
     modulePromise = factory({
       wasmBinary: readFileSync(join(pkgDir, 'wasm', 'tflite_web_api_cc_simd.wasm')),
       // XNNPACK announces itself on stderr for every model; keep the console for real problems.
