@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.mjs'],
     pool: 'forks',
+    // The built main bundle and the Electron stand-in run in Node's own loader (src/main/main-bundle.test.ts).
+    server: { deps: { external: [/\/out\/main\//, /electron-stand-in\.mjs/] } },
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

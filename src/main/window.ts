@@ -1,11 +1,12 @@
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow } from 'electron';
 import { join } from 'node:path';
+import type { PageLocation } from './own-page';
 
 /**
  * The one window. The page gets no Node: context isolation, sandbox, and only the preload's
- * bridge; it cannot navigate away or open windows (http links go to the system browser).
+ * bridge. Navigation and new windows are guarded for every web contents (web-contents-guards.ts).
  */
-export function createMainWindow(dir: string): BrowserWindow {
+export function createMainWindow(dir: string, page: PageLocation): BrowserWindow {
   const win = new BrowserWindow({
     width: 1400,
     height: 900,
@@ -18,25 +19,13 @@ export function createMainWindow(dir: string): BrowserWindow {
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,
+      nodeIntegrationInSubFrames: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
+      webviewTag: false,
     },
   });
   win.once('ready-to-show', () => win.show());
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  const devUrl = process.env.ELECTRON_RENDERER_URL;
-  if (devUrl) void win.loadURL(devUrl);
-  else void win.loadFile(join(dir, '../renderer/index.html'));
+  void win.loadURL(page.url);
   return win;
-}
-
-/** Only our own page may call the back end. */
-export function isOwnFrame(url: string | undefined): boolean {
-  if (!url) return false;
-  const devUrl = process.env.ELECTRON_RENDERER_URL;
-  return url.startsWith('file://') || (devUrl !== undefined && url.startsWith(devUrl));
 }
