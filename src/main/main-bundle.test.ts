@@ -68,6 +68,21 @@ function ensureBuilt(): void {
   if (built < sources) execFileSync(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: root, stdio: 'ignore' });
 }
 
+/** Processes running the bundled clip worker entry (Linux /proc). */
+function clipWorkerProcesses(): number[] {
+  const entry = join(outMain, 'clip-worker.js');
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').includes(entry);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
 let loads = 0;
 async function loadMain(standIn: StandIn, options: Record<string, unknown>, env: Record<string, string | undefined>): Promise<State> {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
@@ -164,6 +179,29 @@ describe('the built main process, with a stand-in for Electron', () => {
     expect(clips.every((c) => c.duration > 0.5 && c.width > 0 && c.codec === 'h264')).toBe(true);
     // Progress reached the page as events over IPC.
     expect(packaged.sent.some((m) => m.channel === 'gstudio:event' && m.payload.type === 'job' && m.payload.job.state === 'done')).toBe(true);
+  });
+
+  it('extracts keypoints with the clip workers as threads of the job process (as in Electron, whose RunAsNode fuse is off)', async () => {
+    // Inside Electron the pool picks threads by itself (process.versions.electron); here it is asked to.
+    process.env.GSTUDIO_CLIP_WORKERS = 'thread';
+    try {
+      const started = await call(packaged, own(), 'extraction.start', { settings: { model: 'lite', detector: 'none', workers: 1, frames: 8 } });
+      expect(started).toMatchObject({ ok: true });
+      const deadline = Date.now() + 90_000;
+      let clips: any[] = [];
+      const forkedClipWorkers = new Set<number>();
+      while (Date.now() < deadline) {
+        for (const pid of clipWorkerProcesses()) forkedClipWorkers.add(pid);
+        clips = (await call(packaged, own(), 'clips.list', {})).result.items;
+        if (clips.every((c) => c.extractStatus !== 'pending')) break;
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      expect(clips.map((c) => [c.extractStatus, c.extractError])).toEqual([['done', null], ['done', null]]);
+      // The clips were extracted in threads of the job process, not in forked processes.
+      expect([...forkedClipWorkers]).toEqual([]);
+    } finally {
+      delete process.env.GSTUDIO_CLIP_WORKERS;
+    }
   });
 
   it('serves clip media by id with byte ranges, and refuses what lies outside the project', async () => {

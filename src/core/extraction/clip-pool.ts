@@ -1,8 +1,7 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import { StudioError } from '../errors';
-import { nodeExecArgv } from '../jobs/node-exec-argv';
 import type { ClipExtraction } from '../keypoints/extract-clip';
 import type { ExtractionSettings } from './extraction-settings';
+import { startClipProcess, type ClipProcess } from './clip-process';
 import { FromClipWorker } from './pool-protocol';
 
 export interface ClipTask {
@@ -17,7 +16,7 @@ export interface PoolEvents {
 }
 
 interface Slot {
-  child: ChildProcess;
+  child: ClipProcess;
   ready: Promise<void>;
   busy: { task: ClipTask; resolve: (r: ClipExtraction) => void; reject: (e: Error) => void } | null;
 }
@@ -57,7 +56,7 @@ export class ClipPool {
   close(): void {
     this.closed = true;
     for (const s of this.slots) {
-      s.child.kill('SIGKILL');
+      s.child.kill();
       s.busy?.reject(new StudioError('cancelled', 'Cancelled'));
       s.busy = null;
     }
@@ -65,13 +64,7 @@ export class ClipPool {
   }
 
   private spawn(): Slot {
-    const child = fork(this.script, [], {
-      execArgv: nodeExecArgv(this.script),
-      // Inside Electron, process.execPath is the app: run it as plain Node.
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced',
-    });
+    const child = startClipProcess(this.script);
     let markReady!: () => void;
     let failReady!: (e: Error) => void;
     const ready = new Promise<void>((res, rej) => {
@@ -80,7 +73,7 @@ export class ClipPool {
     });
     ready.catch(() => undefined);
     const slot: Slot = { child, ready, busy: null };
-    child.on('message', (raw) => {
+    child.onMessage((raw) => {
       const parsed = FromClipWorker.safeParse(raw);
       if (!parsed.success) return;
       const m = parsed.data;
@@ -98,7 +91,7 @@ export class ClipPool {
         this.dispatch();
       }
     });
-    child.on('exit', (code, signal) => {
+    child.onExit((code, signal) => {
       failReady(new StudioError('worker_exit', `An extraction worker stopped while loading its models (exit ${code ?? signal})`));
       if (this.closed) return;
       const job = slot.busy;
@@ -116,11 +109,11 @@ export class ClipPool {
   private dispatch(): void {
     for (const slot of this.slots) {
       if (this.waiting.length === 0) return;
-      if (slot.busy || !slot.child.connected) continue;
+      if (slot.busy || !slot.child.alive) continue;
       // Only a process whose models are loaded takes work; `ready` resolves once.
       void slot.ready.then(
         () => {
-          if (slot.busy || this.waiting.length === 0 || !slot.child.connected) return;
+          if (slot.busy || this.waiting.length === 0 || !slot.child.alive) return;
           const next = this.waiting.shift()!;
           slot.busy = next;
           slot.child.send({ type: 'clip', id: next.task.id, path: next.task.path });

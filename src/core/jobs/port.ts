@@ -1,6 +1,9 @@
+import { isMainThread, parentPort as threadPort } from 'node:worker_threads';
+
 /**
- * The smallest channel a job worker needs. Electron's utilityProcess (`process.parentPort`) and
- * Node's `child_process.fork` (`process.send`) both satisfy it, so one worker runs under either.
+ * The smallest channel a job worker needs. Electron's utilityProcess (`process.parentPort`),
+ * Node's `child_process.fork` (`process.send`) and a worker thread (`parentPort`) all satisfy it,
+ * so one worker runs under any.
  */
 export interface WorkerPort {
   post(message: unknown): void;
@@ -33,8 +36,16 @@ function queued(
   };
 }
 
-/** The port of the current process, whichever way it was started. */
+/** The port of the current process (or worker thread), whichever way it was started. */
 export function currentProcessPort(): WorkerPort {
+  if (!isMainThread && threadPort) {
+    const port = threadPort;
+    return queued(
+      (deliver) => port.on('message', deliver),
+      (m) => port.postMessage(m),
+      () => new Promise((r) => setImmediate(r)),
+    );
+  }
   const parentPort = (process as unknown as { parentPort?: ElectronParentPort }).parentPort;
   if (parentPort) {
     return queued(
