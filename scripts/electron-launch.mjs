@@ -44,13 +44,15 @@ export function installElectron(electronDir, { onProgress = () => {}, onOutput =
     let errorText = '';
     let pending = '';
     let stalled = false;
+    let downloaded = false;
     let timer;
+    // Unzipping after the download prints nothing for a while: allow it longer.
     const arm = () => {
       clearTimeout(timer);
       timer = setTimeout(() => {
         stalled = true;
         child.kill('SIGKILL');
-      }, stallMs);
+      }, downloaded ? stallMs * 5 : stallMs);
     };
     arm();
     child.stdout.on('data', (d) => {
@@ -65,7 +67,10 @@ export function installElectron(electronDir, { onProgress = () => {}, onOutput =
       for (const line of lines) {
         if (line.startsWith(PROGRESS)) {
           const [transferred, total, file] = line.slice(PROGRESS.length).split(' ');
-          onProgress({ transferred: Number(transferred), total: total === '-' ? null : Number(total), file });
+          const p = { transferred: Number(transferred), total: total === '-' ? null : Number(total), file };
+          downloaded = p.total !== null && p.transferred >= p.total;
+          onProgress(p);
+          arm();
         } else errorText += line + '\n'; // its first line becomes the reason; the stack is not shown
       }
     });
