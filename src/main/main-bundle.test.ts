@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { betterSqliteBinding } from '../core/native/native-binding';
 import { makeClip } from '../test-support/make-clips';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -143,6 +144,12 @@ describe('the built main process, with a stand-in for Electron', () => {
 
   it('points native modules at the Electron builds outside the asar (and opened SQLite with the Node build here)', async () => {
     expect(nativeDir).toBe(join(work, 'app.asar.unpacked', 'native'));
+    // In Electron the chooser takes the file from there: where electron-builder.yml unpacks native/**
+    // and scripts/electron-native.mjs writes it (ABI from Electron's package).
+    const abi = readFileSync(join(root, 'node_modules', 'electron', 'abi_version'), 'utf8').trim();
+    const inElectron = { versions: { electron: '45.4.1', modules: abi }, platform: process.platform, arch: process.arch, env: { GSTUDIO_NATIVE_DIR: nativeDir } };
+    const file = join(nativeDir!, `electron-abi${abi}-${process.platform}-${process.arch}`, 'better_sqlite3.node');
+    expect(betterSqliteBinding(inElectron, (p) => p === file)).toBe(file);
     const created = await call(packaged, own(), 'project.create', { dir: join(work, 'project') });
     expect(created.ok).toBe(true);
   });
