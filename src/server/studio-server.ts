@@ -122,9 +122,17 @@ export async function startStudioServer(options: { service: StudioService; rende
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
   }
 
+  // A frame the protocol forbids (too long, bad UTF-8, reserved opcode, unmasked) ends that
+  // socket with a close code; every socket has an error listener so that it never ends the server.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  wss.on('error', (err) => console.error('[gstudio] events socket server:', errorMessage(err)));
   const sockets = new Set<WebSocket>();
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+    else socket.destroy();
+  });
   server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy());
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (path !== WS_PATH || !isSameSite(req, port) || !isAuthorised(req, token)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
@@ -132,6 +140,7 @@ export async function startStudioServer(options: { service: StudioService; rende
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      ws.on('error', () => ws.terminate());
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', (data) => {
         let parsed: unknown;

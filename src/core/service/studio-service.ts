@@ -18,7 +18,7 @@ import {
   type StudioEvent,
 } from '../../api';
 import { StudioError, errorMessage } from '../errors';
-import { JobRunner, type Spawner } from '../jobs';
+import { JobRunner, WorkerLedger, type Spawner } from '../jobs';
 import { importVideoFolder, ProjectStore, projectFiles } from '../project';
 import { getPrediction, listPredictions, newPrediction, predictionVideo as predictVideoPath } from '../inference/project-predictions';
 import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
@@ -209,6 +209,10 @@ export class StudioService {
   private openProject(dir: string) {
     this.setStore(ProjectStore.open(dir));
     const store = this.requireStore();
+    // Workers a killed studio left behind are stopped; their jobs show as interrupted.
+    for (const w of workerLedger(store.dir).reclaim()) {
+      console.warn(`[gstudio] a ${w.kind} job started ${w.startedAt} was interrupted when the studio stopped${w.wasRunning ? ` (its worker, pid ${w.pid}, was still running and has been stopped)` : ''}; start it again to resume`);
+    }
     store.markInterruptedJobs();
     store.markInterruptedRuns();
     // Clips left 'pending' by an interrupted probe are picked up again.
@@ -252,7 +256,10 @@ export class StudioService {
     const job = this.runner.start(kind, params);
     const info = this.runner.get(job.id);
     if (info) store.recordJob(info, params);
+    const ledger = workerLedger(store.dir);
+    if (job.pid && info) ledger.add({ jobId: job.id, kind, pid: job.pid, startedAt: info.startedAt });
     void job.finished.then((final) => {
+      ledger.remove(job.id);
       if (this.store === store) store.recordJob(final, params);
       this.emit({ type: 'project', what: kind === 'train' ? 'runs' : kind === 'predict' ? 'predictions' : 'clips' });
     });
@@ -296,6 +303,8 @@ export class StudioService {
     }
   }
 }
+
+const workerLedger = (projectDir: string) => new WorkerLedger(join(projectDir, '.cache', 'workers-in-flight.json'));
 
 function safeUserName(): string {
   try {

@@ -1,0 +1,76 @@
+// Replays the attempts of an attacker (and of broken clients) against web mode: each is refused
+// with a clear error and the server goes on answering.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { forkSpawner } from '../core/jobs';
+import { ProjectStore } from '../core/project';
+import { StudioService } from '../core/service';
+import { jobWorkerScript } from '../workers/worker-script';
+import { startStudioServer, type StudioServer } from './studio-server';
+import { rawRequest, rawWebSocket, wsFrame } from './test-support/raw-client';
+
+let tmp: string;
+let service: StudioService;
+let server: StudioServer;
+let clipId: number;
+
+const auth = () => ({ authorization: `Bearer ${server.token}` });
+const host = () => `127.0.0.1:${server.port}`;
+
+async function stillAnswering(): Promise<void> {
+  const res = await rawRequest(server.port, '/api/clips.get', { method: 'POST', headers: auth(), body: JSON.stringify({ id: clipId }) });
+  expect(res.status).toBe(200);
+  expect(JSON.parse(res.body.toString()).result.relPath).toBe('a/clip.mp4');
+}
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'gstudio-hostile-'));
+  const videos = join(tmp, 'videos');
+  mkdirSync(join(videos, 'a'), { recursive: true });
+  writeFileSync(join(videos, 'a', 'clip.mp4'), Buffer.alloc(1000, 7));
+  const store = ProjectStore.create(join(tmp, 'project'));
+  store.setVideoRoot(videos);
+  store.syncClips([{ relPath: 'a/clip.mp4', className: 'a', sizeBytes: 1000, mtimeMs: 1 }]);
+  clipId = store.listClips({}).items[0]!.id;
+  store.db.prepare("UPDATE clips SET status = 'ok'").run();
+  store.close();
+  mkdirSync(join(tmp, 'renderer'));
+  writeFileSync(join(tmp, 'renderer', 'index.html'), '<!doctype html><title>studio</title>');
+  service = new StudioService({ mode: 'web', version: 'test', spawner: forkSpawner(jobWorkerScript()) }, { projectDir: join(tmp, 'project') });
+  server = await startStudioServer({ service, rendererDir: join(tmp, 'renderer') });
+});
+
+afterAll(async () => {
+  await server.close();
+  service.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  await stillAnswering();
+});
+
+describe('WebSocket frames that used to end the server', () => {
+  const frames: [string, () => Buffer[]][] = [
+    ['a text frame over 4 KiB', () => [wsFrame(0x1, Buffer.alloc(5000, 0x61))]],
+    ['two bytes of invalid UTF-8', () => [wsFrame(0x1, Buffer.from([0xc3, 0x28]))]],
+    ['a reserved opcode', () => [wsFrame(0x3, Buffer.from('hi'))]],
+    ['an unmasked frame', () => [wsFrame(0x1, Buffer.from('{"type":"ping"}'), { masked: false })]],
+    ['reserved bits set', () => [wsFrame(0x1, Buffer.from('x'), { rsv: 0b101 })]],
+    ['a 64-bit length of 2^32', () => [Buffer.from([0x81, 0xff, 0, 0, 0, 1, 0, 0, 0, 0, 1, 2, 3, 4])]],
+    ['a fragmented control frame', () => [wsFrame(0x9, Buffer.from('ping'), { fin: false })]],
+  ];
+  for (const [what, make] of frames) {
+    it(`survives ${what}`, async () => {
+      const { statusLine } = await rawWebSocket(server.port, { ...auth(), host: host() }, make());
+      expect(statusLine).toBe('HTTP/1.1 101 Switching Protocols');
+    });
+  }
+
+  it('survives a socket that errors before the upgrade completes', async () => {
+    const { statusLine } = await rawWebSocket(server.port, { ...auth(), host: host(), 'sec-websocket-version': '99' }, []);
+    expect(statusLine).toMatch(/^HTTP\/1\.1 4\d\d/);
+  });
+});
