@@ -74,3 +74,42 @@ describe('WebSocket frames that used to end the server', () => {
     expect(statusLine).toMatch(/^HTTP\/1\.1 4\d\d/);
   });
 });
+
+describe('a cookie leaked to another local server', () => {
+  /** Opens the printed URL the way a browser does (following redirects, Host from the URL); returns the cookie set. */
+  async function cookieFromPrintedUrl(): Promise<{ pair: string; value: string; host: string }> {
+    let url = new URL(server.url);
+    for (let hops = 0; hops < 3; hops++) {
+      const res = await rawRequest(server.port, url.pathname + url.search, { headers: { host: url.host } });
+      const set = res.headers['set-cookie'];
+      if (set) {
+        const pair = String(set).split(';')[0]!;
+        return { pair, value: pair.slice(pair.indexOf('=') + 1), host: url.host };
+      }
+      expect(res.status).toBe(302);
+      url = new URL(String(res.headers.location), url);
+    }
+    throw new Error('no cookie was set');
+  }
+
+  it('is not a Bearer key', async () => {
+    const { value } = await cookieFromPrintedUrl();
+    const res = await rawRequest(server.port, '/api/project.summary', { method: 'POST', headers: { authorization: `Bearer ${value}` }, body: '{}' });
+    expect(res.status).toBe(401);
+  });
+
+  it('opens nothing when replayed to 127.0.0.1 (where browsers share cookies across ports)', async () => {
+    const { pair, host: cookieHost } = await cookieFromPrintedUrl();
+    expect(cookieHost).not.toMatch(/^127\.0\.0\.1:|^localhost:/);
+    for (const host of [`127.0.0.1:${server.port}`, `localhost:${server.port}`]) {
+      const res = await rawRequest(server.port, '/api/project.summary', { method: 'POST', headers: { cookie: pair, host }, body: '{}' });
+      expect(res.status).toBe(401);
+      expect(res.body.toString()).toMatch(/gstudio serve/);
+    }
+    const ws = await rawWebSocket(server.port, { cookie: pair, host: `127.0.0.1:${server.port}` }, []);
+    expect(ws.statusLine).toMatch(/401/);
+    // On its own host, from its own page, it still works.
+    const ok = await rawRequest(server.port, '/api/project.summary', { method: 'POST', headers: { cookie: pair, host: cookieHost, origin: `http://${cookieHost}` }, body: '{}' });
+    expect(ok.status).toBe(200);
+  });
+});

@@ -2,17 +2,20 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { HTTP_API_PREFIX, HTTP_MEDIA_PREFIX, HTTP_PREDICTION_MEDIA_PREFIX, HTTP_THUMB_PREFIX, HTTP_UPLOAD_PATH, PredictionId, TOKEN_COOKIE, WS_PATH } from '../api';
+import { HTTP_API_PREFIX, HTTP_MEDIA_PREFIX, HTTP_PREDICTION_MEDIA_PREFIX, HTTP_THUMB_PREFIX, HTTP_UPLOAD_PATH, PredictionId, SESSION_COOKIE, WS_PATH } from '../api';
 import { errorMessage } from '../core/errors';
 import type { StudioService } from '../core/service';
-import { isAuthorised, isSameSite, newToken } from './auth';
+import { isAuthorised, isSameSite, newLaunchHost, newToken, type Credentials } from './auth';
 import { serveMedia } from './media-route';
 import { serveStatic } from './static-files';
 
 export interface StudioServer {
-  /** The URL to open: carries the token once, then the page lives on a cookie. */
+  /** The URL to open: the launch host, carrying the token once; then the page lives on a session cookie. */
   url: string;
+  /** http://127.0.0.1:PORT, for programs that send the token as a Bearer header. */
   origin: string;
+  /** http://<launch host>.localhost:PORT, where the browser's session cookie is valid. */
+  browserOrigin: string;
   token: string;
   port: number;
   close(): Promise<void>;
@@ -37,7 +40,9 @@ const SECURITY_HEADERS = {
 export async function startStudioServer(options: { service: StudioService; rendererDir: string; port?: number; token?: string }): Promise<StudioServer> {
   const { service, rendererDir } = options;
   const token = options.token ?? newToken();
+  const launchHost = newLaunchHost();
   let port = 0;
+  const creds: Credentials = { token, session: newToken(), cookieHost: '' };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -48,7 +53,7 @@ export async function startStudioServer(options: { service: StudioService; rende
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    if (!isSameSite(req, port)) {
+    if (!isSameSite(req, port, launchHost)) {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Forbidden: wrong host or origin');
       return;
     }
@@ -60,10 +65,15 @@ export async function startStudioServer(options: { service: StudioService; rende
         res.writeHead(401, { 'Content-Type': 'text/plain' }).end('Wrong token: open the URL that "gstudio serve" printed');
         return;
       }
-      res.writeHead(302, { 'Set-Cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, Location: '/' }).end();
+      // The cookie is set for the launch host only: on 127.0.0.1 every other local server would get it.
+      if (req.headers.host !== creds.cookieHost) {
+        res.writeHead(302, { Location: `http://${creds.cookieHost}/?token=${encodeURIComponent(token)}` }).end();
+        return;
+      }
+      res.writeHead(302, { 'Set-Cookie': `${SESSION_COOKIE}=${creds.session}; HttpOnly; SameSite=Strict; Path=/`, Location: '/' }).end();
       return;
     }
-    if (!isAuthorised(req, token)) {
+    if (!isAuthorised(req, creds)) {
       res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Open the URL that "gstudio serve" printed: it carries the access token');
       return;
     }
@@ -134,7 +144,7 @@ export async function startStudioServer(options: { service: StudioService; rende
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path !== WS_PATH || !isSameSite(req, port) || !isAuthorised(req, token)) {
+    if (path !== WS_PATH || !isSameSite(req, port, launchHost) || !isAuthorised(req, creds)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }
@@ -164,10 +174,13 @@ export async function startStudioServer(options: { service: StudioService; rende
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  creds.cookieHost = `${launchHost}:${port}`;
   const origin = `http://127.0.0.1:${port}`;
+  const browserOrigin = `http://${creds.cookieHost}`;
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${browserOrigin}/?token=${token}`,
     origin,
+    browserOrigin,
     token,
     port,
     close: async () => {
