@@ -48,6 +48,8 @@ export class StudioService {
   private store: ProjectStore | null = null;
   private readonly listeners = new Set<(e: StudioEvent) => void>();
   private readonly author = safeUserName();
+  /** A scan runs across many event-loop turns: one at a time. */
+  private importing = false;
 
   constructor(
     private readonly host: ServiceHost,
@@ -117,10 +119,17 @@ export class StudioService {
     },
     'project.open': ({ dir }) => this.openProject(dir),
     'project.summary': () => this.store?.summary() ?? null,
-    'clips.import': ({ videoRoot }) => {
+    'clips.import': async ({ videoRoot }) => {
       const store = this.requireStore();
       this.ensureIdle('probe');
-      const report = importVideoFolder(store, videoRoot);
+      if (this.importing) throw new StudioError('busy', 'A folder is already being imported: wait for it to finish');
+      this.importing = true;
+      let report;
+      try {
+        report = await importVideoFolder(store, videoRoot);
+      } finally {
+        this.importing = false;
+      }
       this.emit({ type: 'project', what: 'clips' });
       return { report, jobId: this.startProbe() };
     },
