@@ -1,6 +1,7 @@
 // Replays the attempts of an attacker (and of broken clients) against web mode: each is refused
 // with a clear error and the server goes on answering.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,11 +11,13 @@ import { StudioService } from '../core/service';
 import { jobWorkerScript } from '../workers/worker-script';
 import { startStudioServer, type StudioServer } from './studio-server';
 import { rawRequest, rawWebSocket, wsFrame } from './test-support/raw-client';
+import { request } from 'node:http';
 
 let tmp: string;
 let service: StudioService;
 let server: StudioServer;
 let clipId: number;
+let runId: number;
 
 const auth = () => ({ authorization: `Bearer ${server.token}` });
 const host = () => `127.0.0.1:${server.port}`;
@@ -35,6 +38,8 @@ beforeAll(async () => {
   store.syncClips([{ relPath: 'a/clip.mp4', className: 'a', sizeBytes: 1000, mtimeMs: 1 }]);
   clipId = store.listClips({}).items[0]!.id;
   store.db.prepare("UPDATE clips SET status = 'ok'").run();
+  runId = store.createRun('run 1 · lstm', 'lstm', {}, join(tmp, 'project', 'runs', '001'));
+  store.db.prepare("UPDATE runs SET status = 'done'").run();
   store.close();
   mkdirSync(join(tmp, 'renderer'));
   writeFileSync(join(tmp, 'renderer', 'index.html'), '<!doctype html><title>studio</title>');
@@ -111,5 +116,65 @@ describe('a cookie leaked to another local server', () => {
     // On its own host, from its own page, it still works.
     const ok = await rawRequest(server.port, '/api/project.summary', { method: 'POST', headers: { cookie: pair, host: cookieHost, origin: `http://${cookieHost}` }, body: '{}' });
     expect(ok.status).toBe(200);
+  });
+});
+
+describe('files that are not videos', () => {
+  const predictions = () => join(tmp, 'project', 'predictions');
+  const kept = () => (existsSync(predictions()) ? readdirSync(predictions()) : []);
+  const call = (method: string, params: unknown) =>
+    rawRequest(server.port, `/api/${method}`, { method: 'POST', headers: auth(), body: JSON.stringify(params) }).then((r) => JSON.parse(r.body.toString()));
+
+  it('predict.start on a link x.mp4 -> a secret file copies nothing into the project', async () => {
+    writeFileSync(join(tmp, 'shadow'), 'root:$6$secret:19000:0:99999:7:::\n');
+    symlinkSync(join(tmp, 'shadow'), join(tmp, 'x.mp4'));
+    const outcome = await call('predict.start', { runId, video: join(tmp, 'x.mp4') });
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error.code).toBe('invalid_input');
+    expect(outcome.error.message).toMatch(/x\.mp4 is not a video the studio can read, so it was not taken/);
+    expect(kept()).toEqual([]);
+  });
+
+  it('an upload that is not a video is refused and leaves nothing', async () => {
+    const res = await rawRequest(server.port, '/upload?name=holiday.mp4', { method: 'PUT', headers: auth(), body: 'just text' });
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body.toString()).error).toMatch(/holiday\.mp4 is not a video/);
+    expect(kept()).toEqual([]);
+  });
+
+  it('an upload over the size limit is refused (413) and leaves nothing', async () => {
+    process.env.GSTUDIO_MAX_UPLOAD_MB = '1';
+    try {
+      const declared = await rawRequest(server.port, '/upload?name=big.mp4', { method: 'PUT', headers: auth(), body: Buffer.alloc(2 << 20) });
+      expect(declared.status).toBe(413);
+      expect(JSON.parse(declared.body.toString()).error).toMatch(/larger than 1 MB/);
+      // Chunked, so that no Content-Length warns the server: the limit holds while the bytes arrive.
+      const chunked = await new Promise<number>((resolve) => {
+        const req = request({ host: '127.0.0.1', port: server.port, path: '/upload?name=big.mp4', method: 'PUT', headers: { ...auth(), 'transfer-encoding': 'chunked' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', () => resolve(-1));
+        for (let i = 0; i < 40; i++) req.write(Buffer.alloc(64 << 10));
+        req.end();
+      });
+      expect([413, -1]).toContain(chunked);
+    } finally {
+      delete process.env.GSTUDIO_MAX_UPLOAD_MB;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(kept()).toEqual([]);
+  });
+
+  it('an upload aborted halfway leaves nothing', async () => {
+    await new Promise<void>((resolve) => {
+      const socket = connect(server.port, '127.0.0.1', () => {
+        socket.write(`PUT /upload?name=half.mp4 HTTP/1.1\r\nHost: ${host()}\r\nAuthorization: Bearer ${server.token}\r\nContent-Length: 100000\r\n\r\n`);
+        socket.write(Buffer.alloc(30000, 1), () => setTimeout(() => socket.destroy(), 100));
+      });
+      socket.on('close', () => resolve());
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(kept()).toEqual([]);
   });
 });

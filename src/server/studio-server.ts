@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
 import { HTTP_API_PREFIX, HTTP_MEDIA_PREFIX, HTTP_PREDICTION_MEDIA_PREFIX, HTTP_THUMB_PREFIX, HTTP_UPLOAD_PATH, PredictionId, SESSION_COOKIE, WS_PATH } from '../api';
-import { errorMessage } from '../core/errors';
+import { StudioError, errorMessage } from '../core/errors';
+import { maxUploadBytes } from '../core/service/prediction-input';
 import type { StudioService } from '../core/service';
 import { isAuthorised, isSameSite, newLaunchHost, newToken, type Credentials } from './auth';
 import { serveMedia } from './media-route';
@@ -119,10 +120,14 @@ export async function startStudioServer(options: { service: StudioService; rende
       const name = url.searchParams.get('name') ?? '';
       try {
         if (!name || name.length > 255) throw new Error('the upload needs a file name');
+        const declared = Number(req.headers['content-length']);
+        if (declared > maxUploadBytes()) throw new StudioError('too_large', `The upload is larger than ${Math.round(maxUploadBytes() / 1024 / 1024)} MB: classify it from the CLI ("gstudio predict"), or set GSTUDIO_MAX_UPLOAD_MB`);
         const uploadId = await service.saveUpload(name, req);
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ uploadId }));
       } catch (err) {
-        res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: errorMessage(err) }));
+        const status = err instanceof StudioError && err.code === 'too_large' ? 413 : 400;
+        // Unread body bytes of a refused upload are dropped with the connection.
+        res.writeHead(status, { 'Content-Type': 'application/json', Connection: 'close' }).end(JSON.stringify({ error: errorMessage(err) }));
       }
       return;
     }

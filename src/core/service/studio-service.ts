@@ -1,7 +1,6 @@
 import { userInfo } from 'node:os';
 import type { z } from 'zod';
-import { createWriteStream, existsSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ExtractionSettings,
@@ -28,6 +27,7 @@ import { recoverProjectKeypoints } from '../extraction/recover-keypoints';
 import { clipKeypoints } from './clip-keypoints';
 import { clipThumbnail } from './clip-thumbnail';
 import { resolveClipMedia, type MediaFile } from './media-file';
+import { checkPredictionSource, takeUpload } from './prediction-input';
 
 /** What a transport brings: how jobs are started, and the native abilities it has. */
 export interface ServiceHost {
@@ -93,10 +93,8 @@ export class StudioService {
   }
 
   /** Web mode's upload: a new prediction folder holding the dropped video; returns its id. */
-  async saveUpload(name: string, body: NodeJS.ReadableStream): Promise<string> {
-    const { id, videoPath } = newPrediction(this.requireStore().dir, name);
-    await pipeline(body, createWriteStream(videoPath));
-    return id;
+  async saveUpload(name: string, body: NodeJS.ReadableStream, maxBytes?: number): Promise<string> {
+    return takeUpload(this.requireStore().dir, name, body, maxBytes);
   }
 
   /** The file to stream for a clip; throws a StudioError the transport maps to a status. */
@@ -194,19 +192,22 @@ export class StudioService {
     'runs.list': () => this.requireStore().runs().map(runInfo),
     'runs.get': ({ id }) => runDetail(this.requireStore(), id),
     'runs.evaluation': ({ id, split }) => runEvaluation(this.requireStore(), id, split),
-    'predict.start': ({ runId, video, uploadId }) => {
+    'predict.start': async ({ runId, video, uploadId }) => {
       const store = this.requireStore();
       this.ensureIdle('predict');
       if (store.run(runId).status !== 'done') throw new StudioError('invalid_input', 'Pick a run that finished training');
       let predictionId: string;
+      let source: string | undefined;
       if (uploadId) {
         predictVideoPath(store.dir, uploadId);
         predictionId = uploadId;
       } else if (video) {
-        if (!existsSync(video)) throw new StudioError('not_found', `${video} does not exist`);
+        await checkPredictionSource(video);
+        source = video;
+        this.ensureIdle('predict');
         predictionId = newPrediction(store.dir, video).id;
       } else throw new StudioError('invalid_input', 'Choose a video to classify');
-      const jobId = this.startJob('predict', { projectDir: store.dir, runId, predictionId, source: uploadId ? undefined : video });
+      const jobId = this.startJob('predict', { projectDir: store.dir, runId, predictionId, source });
       return { jobId, predictionId };
     },
     'predict.list': () => listPredictions(this.requireStore().dir),
