@@ -1,6 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { isProcessAlive } from '../process-alive';
+
+export { isProcessAlive };
 
 const Entry = z.object({ jobId: z.string(), kind: z.string(), pid: z.number().int().positive(), startedAt: z.string() });
 type Entry = z.infer<typeof Entry>;
@@ -9,16 +12,6 @@ const Ledger = z.array(Entry);
 export interface LeftoverWorker extends Entry {
   /** Still running when the studio came back (it was then stopped), or already gone. */
   wasRunning: boolean;
-}
-
-/** True when a process with this id exists (signal 0 only asks). */
-export function isProcessAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** On Linux, checks that a live pid is still one of our workers and not a reused id. */
