@@ -12,9 +12,11 @@ import { registerPredict } from './commands/predict';
 import { registerReport } from './commands/report';
 import { registerServe } from './commands/serve';
 import { registerTrain } from './commands/train';
+import { installSafeConsole } from './terminal-text';
 
 /** `gstudio`: every pipeline step, headless, on the same code as the studio. */
 export async function main(argv: string[]): Promise<number> {
+  installSafeConsole();
   const program = new Command('gstudio')
     .description('Gesture Studio: hand-keypoint sign and action recognisers from folders of video clips')
     .version(studioVersion())
