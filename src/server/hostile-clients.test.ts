@@ -1,6 +1,6 @@
 // Replays the attempts of an attacker (and of broken clients) against web mode: each is refused
 // with a clear error and the server goes on answering.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { forkSpawner } from '../core/jobs';
 import { ProjectStore } from '../core/project';
 import { StudioService } from '../core/service';
+import { makeClip } from '../test-support/make-clips';
 import { jobWorkerScript } from '../workers/worker-script';
 import { startStudioServer, type StudioServer } from './studio-server';
 import { rawRequest, rawWebSocket, wsFrame } from './test-support/raw-client';
@@ -18,6 +19,7 @@ let service: StudioService;
 let server: StudioServer;
 let clipId: number;
 let runId: number;
+let ids: Record<string, number>;
 
 const auth = () => ({ authorization: `Bearer ${server.token}` });
 const host = () => `127.0.0.1:${server.port}`;
@@ -35,9 +37,24 @@ beforeAll(async () => {
   writeFileSync(join(videos, 'a', 'clip.mp4'), Buffer.alloc(1000, 7));
   const store = ProjectStore.create(join(tmp, 'project'));
   store.setVideoRoot(videos);
-  store.syncClips([{ relPath: 'a/clip.mp4', className: 'a', sizeBytes: 1000, mtimeMs: 1 }]);
-  clipId = store.listClips({}).items[0]!.id;
-  store.db.prepare("UPDATE clips SET status = 'ok'").run();
+  // Clips linked in from outside the video folder: a real video, a secret, one retargeted later.
+  const outside = join(tmp, 'elsewhere');
+  makeClip(join(outside, 'real.mp4'), { seconds: 0.4 });
+  writeFileSync(join(outside, 'secret.mp4'), 'root:$6$secret\n');
+  for (const name of ['linked', 'retarget']) symlinkSync(join(outside, 'real.mp4'), join(videos, 'a', `${name}.mp4`));
+  symlinkSync(join(outside, 'secret.mp4'), join(videos, 'a', 'secret.mp4'));
+  const size = statSync(join(outside, 'real.mp4')).size;
+  store.syncClips([
+    { relPath: 'a/clip.mp4', className: 'a', sizeBytes: 1000, mtimeMs: 1 },
+    { relPath: 'a/linked.mp4', className: 'a', sizeBytes: size, mtimeMs: 1 },
+    { relPath: 'a/retarget.mp4', className: 'a', sizeBytes: size, mtimeMs: 1 },
+    { relPath: 'a/secret.mp4', className: 'a', sizeBytes: 15, mtimeMs: 1 },
+  ]);
+  ids = Object.fromEntries(store.listClips({}).items.map((c) => [c.relPath, c.id]));
+  clipId = ids['a/clip.mp4']!;
+  // As the probe leaves them: the videos read, the secret did not.
+  store.db.prepare("UPDATE clips SET status = 'ok', duration = 0.4").run();
+  store.db.prepare("UPDATE clips SET status = 'failed', duration = NULL WHERE rel_path = 'a/secret.mp4'").run();
   runId = store.createRun('run 1 · lstm', 'lstm', {}, join(tmp, 'project', 'runs', '001'));
   store.db.prepare("UPDATE runs SET status = 'done'").run();
   store.close();
@@ -176,5 +193,35 @@ describe('files that are not videos', () => {
     });
     await new Promise((r) => setTimeout(r, 300));
     expect(kept()).toEqual([]);
+  });
+});
+
+describe('clips linked from outside the video folder', () => {
+  const media = (id: number, kind = 'clip') => rawRequest(server.port, `/media/${kind}/${id}`, { headers: auth() });
+
+  it('a link to a video that probed plays and has a thumbnail, as it imported and extracts', async () => {
+    const video = await media(ids['a/linked.mp4']!);
+    expect(video.status).toBe(200);
+    expect(video.headers['content-type']).toBe('video/mp4');
+    const thumb = await media(ids['a/linked.mp4']!, 'thumb');
+    expect(thumb.status).toBe(200);
+    expect(thumb.headers['content-type']).toBe('image/jpeg');
+  });
+
+  it('a link to a file that is not a video is refused, with the reason', async () => {
+    const res = await media(ids['a/secret.mp4']!);
+    expect(res.status).toBe(403);
+    expect(res.body.toString()).toMatch(/did not probe as a video/);
+    expect(res.body.toString()).not.toMatch(/root:/);
+    expect((await media(ids['a/secret.mp4']!, 'thumb')).status).toBe(404);
+  });
+
+  it('a link retargeted after the import (to a secret) is refused until imported again', async () => {
+    unlinkSync(join(tmp, 'videos', 'a', 'retarget.mp4'));
+    symlinkSync(join(tmp, 'elsewhere', 'secret.mp4'), join(tmp, 'videos', 'a', 'retarget.mp4'));
+    const res = await media(ids['a/retarget.mp4']!);
+    expect(res.status).toBe(403);
+    expect(res.body.toString()).toMatch(/changed since the import: import the folder again/);
+    expect((await media(ids['a/retarget.mp4']!, 'thumb')).status).toBe(403);
   });
 });
