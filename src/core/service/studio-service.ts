@@ -28,6 +28,7 @@ import { clipKeypoints } from './clip-keypoints';
 import { clipThumbnail } from './clip-thumbnail';
 import { resolveClipMedia, type MediaFile } from './media-file';
 import { checkPredictionSource, takeUpload } from './prediction-input';
+import { chooseBinary } from '../video/binaries';
 
 /** What a transport brings: how jobs are started, and the native abilities it has. */
 export interface ServiceHost {
@@ -109,7 +110,7 @@ export class StudioService {
   }
 
   private readonly handlers: Handlers = {
-    'app.info': () => ({ mode: this.host.mode, version: this.host.version, canPickFolder: Boolean(this.host.pickFolder) }),
+    'app.info': () => ({ mode: this.host.mode, version: this.host.version, canPickFolder: Boolean(this.host.pickFolder), ffmpeg: ffmpegSummary() }),
     'dialog.pickFolder': async ({ title }) => (this.host.pickFolder ? this.host.pickFolder(title) : null),
     'project.create': ({ dir, name }) => {
       this.setStore(ProjectStore.create(dir, name));
@@ -312,6 +313,11 @@ export class StudioService {
       }
     }
   }
+}
+
+function ffmpegSummary(): string {
+  const c = chooseBinary('ffmpeg');
+  return `ffmpeg ${c.version} (${c.source === 'environment' ? 'GSTUDIO_FFMPEG' : c.source === 'system' ? 'system' : 'bundled, from 2018: install a newer ffmpeg'})`;
 }
 
 const workerLedger = (projectDir: string) => new WorkerLedger(join(projectDir, '.cache', 'workers-in-flight.json'));
