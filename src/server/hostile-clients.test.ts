@@ -225,3 +225,63 @@ describe('clips linked from outside the video folder', () => {
     expect((await media(ids['a/retarget.mp4']!, 'thumb')).status).toBe(403);
   });
 });
+
+describe('attempts that already failed, replayed', () => {
+  const summary = () => rawRequest(server.port, '/api/project.summary', { method: 'POST', headers: auth(), body: '{}' });
+
+  it('no token, a wrong token, a token in the wrong place', async () => {
+    expect((await rawRequest(server.port, '/api/project.summary', { method: 'POST', body: '{}' })).status).toBe(401);
+    expect((await rawRequest(server.port, '/api/project.summary', { method: 'POST', headers: { authorization: 'Bearer wrong' }, body: '{}' })).status).toBe(401);
+    expect((await rawRequest(server.port, `/api/project.summary?token=${server.token}`, { method: 'POST', body: '{}' })).status).toBe(401);
+    expect((await rawRequest(server.port, '/media/clip/1')).status).toBe(401);
+    expect((await rawWebSocket(server.port, { host: host() }, [])).statusLine).toMatch(/401/);
+  });
+
+  it('another origin (CSRF, cross-site WebSocket) and a foreign Host (DNS rebinding), even with the token', async () => {
+    const cross = await rawRequest(server.port, '/api/project.summary', { method: 'POST', headers: { ...auth(), origin: 'http://evil.example' }, body: '{}' });
+    expect(cross.status).toBe(403);
+    expect(cross.body.toString()).toMatch(/wrong host or origin/);
+    expect((await rawRequest(server.port, '/', { headers: { ...auth(), host: 'evil.example' } })).status).toBe(403);
+    expect((await rawRequest(server.port, '/', { headers: { ...auth(), host: `gs-0000000000000000.localhost:${server.port}` } })).status).toBe(403);
+    expect((await rawWebSocket(server.port, { ...auth(), host: host(), origin: 'http://evil.example' }, [])).statusLine).toMatch(/401/);
+    expect((await rawWebSocket(server.port, { ...auth(), host: 'evil.example' }, [])).statusLine).toMatch(/401/);
+  });
+
+  it('traversal in media ids and static paths', async () => {
+    for (const path of ['/media/clip/1%2f..%2f..', '/media/clip/-1', '/media/clip/1e3', '/media/thumb/0x10', '/media/prediction/..%2f..%2fgstudio.sqlite', '/media/prediction/__proto__']) {
+      const res = await rawRequest(server.port, path, { headers: auth() });
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+      expect(res.body.toString()).not.toMatch(/root:|SQLite format/);
+    }
+    for (const path of ['/media/clip/../../etc/passwd', '/../../etc/passwd', '/..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/hostname', '/%00index.html', '/%E0%A4%A']) {
+      const res = await rawRequest(server.port, path, { headers: auth() });
+      expect(res.body.toString(), path).not.toMatch(/root:/);
+    }
+  });
+
+  it('a request target that is not a path (found by the fuzz run: it ended in a 500, or the server)', async () => {
+    for (const path of ['//%', '//evil.example/api/app.info', '//[']) {
+      expect((await rawRequest(server.port, path, { headers: auth() })).status, path).toBe(400);
+      expect((await rawWebSocket(server.port, { ...auth(), host: host() }, [], path)).statusLine, path).toMatch(/401/);
+    }
+  });
+
+  it('malformed JSON, a 50 MB body, __proto__ and friends as a method', async () => {
+    const bad = await rawRequest(server.port, '/api/clips.get', { method: 'POST', headers: auth(), body: '{"id": 1,' });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body.toString()).error).toEqual({ code: 'invalid_json', message: 'Request body is not JSON' });
+    const huge = await rawRequest(server.port, '/api/clips.get', { method: 'POST', headers: auth(), body: Buffer.alloc(50 << 20, 0x20) }).catch((e: Error) => e);
+    // Refused after the first megabyte: an answer, or the connection closed under the sender.
+    if (!(huge instanceof Error)) expect(JSON.parse(huge.body.toString()).error.message).toBe('Request body too large');
+    for (const method of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'clips.get.__proto__', '__proto__.polluted']) {
+      const res = await rawRequest(server.port, `/api/${method}`, { method: 'POST', headers: auth(), body: '{}' });
+      expect(res.status, method).toBe(400);
+      expect(JSON.parse(res.body.toString()).error.code, method).toBe('unknown_method');
+    }
+    const polluting = await rawRequest(server.port, '/api/clips.list', { method: 'POST', headers: auth(), body: '{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}' });
+    expect(polluting.status).toBe(400);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((await rawRequest(server.port, '/api/clips.list', { method: 'GET', headers: auth() })).status).toBe(405);
+    expect((await summary()).status).toBe(200);
+  });
+});

@@ -58,7 +58,11 @@ export async function startStudioServer(options: { service: StudioService; rende
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Forbidden: wrong host or origin');
       return;
     }
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = parseTarget(req.url);
+    if (!url) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad request: the path is not a valid URL path');
+      return;
+    }
     const given = url.searchParams.get('token');
     if (given !== null && url.pathname === '/') {
       // Trade the URL's token for a cookie and drop it from the address bar.
@@ -148,7 +152,7 @@ export async function startStudioServer(options: { service: StudioService; rende
   });
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const path = parseTarget(req.url)?.pathname;
     if (path !== WS_PATH || !isSameSite(req, port, launchHost) || !isAuthorised(req, creds)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
@@ -196,6 +200,16 @@ export async function startStudioServer(options: { service: StudioService; rende
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** The request target as a URL, or null when it is not a path ("//host", bad escapes). */
+function parseTarget(target: string | undefined): URL | null {
+  if (!target?.startsWith('/') || target.startsWith('//')) return null;
+  try {
+    return new URL(target, 'http://studio.invalid');
+  } catch {
+    return null;
+  }
 }
 
 async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
