@@ -51,7 +51,21 @@ describe('which ffmpeg decodes', () => {
   });
 });
 
-describe('a decoder that hangs', () => {
+describe('hostile files', () => {
+  it('one that decodes to far more frames than it declares is stopped with a clear error', { timeout: 60_000 }, async () => {
+    // A concat script saved as .mp4: it declares 0.2 s (5 frames) and plays a 4 s clip 5 times (500 frames).
+    const dir = join(tmp, 'loop');
+    makeClip(join(dir, 'clip.mp4'), { seconds: 4 });
+    writeFileSync(join(dir, 'loop.mp4'), 'ffconcat version 1.0\n' + 'file clip.mp4\nduration 0.04\n'.repeat(5));
+    let frames = 0;
+    const err = await (async () => {
+      for await (const _f of decodeVideo(join(dir, 'loop.mp4'))) frames++;
+    })().then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(UnreadableVideoError);
+    expect((err as Error).message).toMatch(/decodes to more than 260 frames, far more than the 5 it declares/);
+    expect(frames).toBe(260);
+  });
+
   it('is stopped after the time limit with a clear error, not left to hang the worker', { timeout: 30_000 }, async () => {
     const clip = join(tmp, 'clip.mp4');
     makeClip(clip, { seconds: 0.2 });

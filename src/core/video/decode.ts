@@ -276,6 +276,9 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
     return info.fps > 0 ? index / info.fps : 0;
   };
 
+  // A file that decodes to far more frames than it declares (a hostile loop) is stopped too.
+  const declared = Number.isFinite(info.frameCount) && info.frameCount > 0 ? info.frameCount : info.duration > 0 && info.fps > 0 ? info.duration * info.fps : 0;
+  const maxFrames = declared > 0 ? Math.ceil(declared * 2) + 250 : Infinity;
   let index = 0;
   let frame = new Uint8Array(frameBytes);
   let filled = 0;
@@ -290,6 +293,7 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
         filled += n;
         off += n;
         if (filled === frameBytes) {
+          if (index >= maxFrames) fail(path, `it decodes to more than ${maxFrames} frames, far more than the ${Math.round(declared)} it declares: stopped, as a file built to keep a decoder busy would be`);
           const time = await nextTime(index);
           yield { index, time, width, height, data: frame };
           index++;
