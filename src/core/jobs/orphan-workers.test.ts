@@ -3,7 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ProjectStore } from '../project';
+import { StudioService } from '../service';
+import { forkSpawner } from './spawner';
 import { isProcessAlive, WorkerLedger } from './worker-ledger';
 import { nodeExecArgv } from './node-exec-argv';
 
@@ -67,5 +70,28 @@ describe('a studio that dies takes its workers with it', () => {
     ledger.add({ jobId: 'x', kind: 'probe', pid: process.pid, startedAt: 'now' });
     ledger.add({ jobId: 'y', kind: 'probe', pid: 1, startedAt: 'now' });
     expect(ledger.reclaim().map((w) => w.wasRunning)).toEqual([false, false]);
+  });
+
+  it('a studio opening the project stops what a killed one left, says so, and marks its job interrupted', async () => {
+    const dir = join(tmp, 'project');
+    const store = ProjectStore.create(dir);
+    store.recordJob({ id: 'j1', kind: 'extract', state: 'running', progress: { done: 3, total: 9 }, error: null, startedAt: '2026-12-02T10:00:00Z', finishedAt: null }, { projectDir: dir });
+    store.close();
+    const stray = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'stray-job-worker'], { stdio: 'ignore' });
+    started.push(stray.pid!);
+    await sleep(200);
+    new WorkerLedger(join(dir, '.cache', 'workers-in-flight.json')).add({ jobId: 'j1', kind: 'extract', pid: stray.pid!, startedAt: '2026-12-02T10:00:00Z' });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const service = new StudioService({ mode: 'web', version: 'test', spawner: forkSpawner(join(__dirname, 'test-fixtures', 'test-worker.ts')) }, { projectDir: dir });
+    try {
+      expect(warn.mock.calls.map((c) => String(c[0])).join('\n')).toMatch(new RegExp(`The extract job started 2026-12-02T10:00:00Z was interrupted when the studio stopped \\(its worker, pid ${stray.pid}, was still running and has been stopped\\)`));
+      expect(await gone(stray.pid!, 3000)).toBe(true);
+    } finally {
+      warn.mockRestore();
+      service.close();
+    }
+    const reopened = ProjectStore.open(dir);
+    expect((reopened.db.prepare("SELECT status FROM jobs WHERE id = 'j1'").get() as { status: string }).status).toBe('interrupted');
+    reopened.close();
   });
 });

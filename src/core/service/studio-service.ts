@@ -222,7 +222,7 @@ export class StudioService {
     const store = this.requireStore();
     // Workers a killed studio left behind are stopped; their jobs show as interrupted.
     for (const w of workerLedger(store.dir).reclaim()) {
-      console.warn(`[gstudio] a ${w.kind} job started ${w.startedAt} was interrupted when the studio stopped${w.wasRunning ? ` (its worker, pid ${w.pid}, was still running and has been stopped)` : ''}; start it again to resume`);
+      console.warn(`[gstudio] The ${w.kind} job started ${w.startedAt} was interrupted when the studio stopped${w.wasRunning ? ` (its worker, pid ${w.pid}, was still running and has been stopped)` : ''}; start it again to resume`);
     }
     store.markInterruptedJobs();
     store.markInterruptedRuns();
