@@ -27,7 +27,7 @@ beforeAll(async () => {
   for (let i = 0; i < N; i++) linkSync(source, join(videos, rel(i)));
   const store = ProjectStore.create(join(tmp, 'big'), 'Big');
   store.setVideoRoot(videos);
-  store.syncClips(scanVideoFolder(videos).clips);
+  store.syncClips((await scanVideoFolder(videos)).clips);
   const info = { duration: 1, fps: 25, frameCount: 25, width: 96, height: 64, codec: 'h264', rotation: 0 };
   store.db.transaction(() => store.listClips({ limit: N }).items.forEach((c) => store.setProbeResult(c.id, info)))();
   store.close();

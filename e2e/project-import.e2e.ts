@@ -137,10 +137,14 @@ describe('web mode security', () => {
       headers: { cookie: `${cookie.name}=${cookie.value}`, origin: 'http://evil.example' },
     });
     expect(foreign.status).toBe(403);
+    // The browser's cookie belongs to the launch host; replayed to 127.0.0.1 it opens nothing.
+    expect(cookie.domain).toBe(new URL(server.browserOrigin).hostname);
+    const replayed = await fetch(`${server.origin}/api/project.summary`, { method: 'POST', body: '{}', headers: { cookie: `${cookie.name}=${cookie.value}` } });
+    expect(replayed.status).toBe(401);
     const invalid = await fetch(`${server.origin}/api/clips.get`, {
       method: 'POST',
       body: JSON.stringify({ id: 'x' }),
-      headers: { cookie: `${cookie.name}=${cookie.value}` },
+      headers: { authorization: `Bearer ${server.token}` },
     });
     expect(invalid.status).toBe(400);
     expect(((await invalid.json()) as { error: { code: string } }).error.code).toBe('invalid_params');

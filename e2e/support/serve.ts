@@ -2,8 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export interface Served {
+  /** The printed URL: http://gs-<random>.localhost:PORT/?token=… (Chromium resolves *.localhost to loopback). */
   url: string;
+  /** http://127.0.0.1:PORT, for Node's fetch (which does not resolve *.localhost); send `token` as a Bearer header. */
   origin: string;
+  /** The launch host's origin, where the browser's session cookie is valid. */
+  browserOrigin: string;
+  token: string;
   /** Everything the server printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -20,7 +25,7 @@ export async function serve(args: string[] = []): Promise<Served> {
     const onData = (d: Buffer) => {
       output += d.toString();
       if (process.env.GSTUDIO_E2E_VERBOSE) process.stderr.write(d);
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(output);
+      const m = /(http:\/\/gs-[0-9a-f]+\.localhost:\d+\/\?token=[\w-]+)/.exec(output);
       if (m) {
         clearTimeout(timer);
         res(m[1]);
@@ -32,7 +37,9 @@ export async function serve(args: string[] = []): Promise<Served> {
   });
   return {
     url,
-    origin: new URL(url).origin,
+    origin: `http://127.0.0.1:${new URL(url).port}`,
+    browserOrigin: new URL(url).origin,
+    token: new URL(url).searchParams.get('token') ?? '',
     output: () => output,
     stop: () =>
       new Promise<void>((res) => {

@@ -13,4 +13,5 @@ export const HTTP_THUMB_PREFIX = '/media/thumb/';
 /** Web mode: a video dropped on the Predict view is uploaded here (PUT, body = the file). */
 export const HTTP_UPLOAD_PATH = '/upload';
 export const WS_PATH = '/events';
-export const TOKEN_COOKIE = 'gstudio_token';
+/** Web mode's session cookie: set for the launch host only, and not the access token. */
+export const SESSION_COOKIE = 'gstudio_session';

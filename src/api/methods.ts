@@ -16,6 +16,8 @@ export const AppInfo = z.object({
   mode: z.enum(['electron', 'web']),
   version: z.string(),
   canPickFolder: z.boolean(),
+  /** The ffmpeg that decodes videos, for people: "ffmpeg 5.1.9-0+deb12u1 (system)". */
+  ffmpeg: z.string().max(300).optional(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 

@@ -1,6 +1,7 @@
 import type { JobProgress } from '../api';
 import type { JobContext } from '../core/jobs';
 import { jobProgressBar } from './progress-bar';
+import { shown } from './terminal-text';
 
 /**
  * Runs core work in this process with a progress bar; Ctrl+C aborts it (the work keeps what it
@@ -25,7 +26,7 @@ export async function withProgress<T>(
     return await work({
       signal: controller.signal,
       progress: (p: JobProgress) => p.total > 0 && bar.update(pace(p)),
-      log: (m) => process.stderr.write(`${m}\n`),
+      log: (m) => process.stderr.write(`${shown(m)}\n`),
     });
   } finally {
     process.off('SIGINT', onSignal);

@@ -12,12 +12,16 @@ import { registerPredict } from './commands/predict';
 import { registerReport } from './commands/report';
 import { registerServe } from './commands/serve';
 import { registerTrain } from './commands/train';
+import { installSafeConsole } from './terminal-text';
+import { describeBinary } from '../core/video/binaries';
 
 /** `gstudio`: every pipeline step, headless, on the same code as the studio. */
 export async function main(argv: string[]): Promise<number> {
+  installSafeConsole();
   const program = new Command('gstudio')
     .description('Gesture Studio: hand-keypoint sign and action recognisers from folders of video clips')
-    .version(studioVersion())
+    // The binaries are looked up only when asked: every other command starts as fast as before.
+    .version(argv.some((a) => a === '-V' || a === '--version') ? versionText() : studioVersion())
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerDemo(program);
@@ -39,4 +43,8 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`gstudio: ${errorMessage(err)}`);
     return 1;
   }
+}
+
+function versionText(): string {
+  return [`gstudio ${studioVersion()}`, describeBinary('ffmpeg'), describeBinary('ffprobe')].join('\n');
 }

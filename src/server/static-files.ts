@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, realpathSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 
@@ -21,13 +21,38 @@ export function serveStatic(root: string, urlPath: string, res: ServerResponse, 
   } catch {
     return false;
   }
-  const file = normalize(join(root, rel));
-  if (!file.startsWith(root + sep) || !existsSync(file) || !statSync(file).isFile()) return false;
-  res.writeHead(200, {
-    ...headers,
-    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-    'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600',
+  let file = normalize(join(root, rel));
+  if (!file.startsWith(root + sep)) return false;
+  // A link inside the built folder that leads out of it is refused too; a file a build removes
+  // between these checks and the read is answered as missing or cut short, never ends the server.
+  let size: number;
+  try {
+    const realRoot = realpathSync(root);
+    file = realpathSync(file);
+    const st = statSync(file);
+    if (!file.startsWith(realRoot + sep) || !st.isFile()) return false;
+    size = st.size;
+  } catch {
+    return false;
+  }
+  const stream = createReadStream(file);
+  stream.on('error', (err) => {
+    console.error(`[gstudio] cannot read ${file}: ${err.message}`);
+    if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end('The studio could not read this file of its UI: run "npm run build" again');
+    else res.destroy();
   });
-  createReadStream(file).pipe(res);
+  res.on('close', () => stream.destroy());
+  // Headers go out with the first bytes, so that a file unreadable from the start gets a 500.
+  stream.once('data', () => {
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600',
+    });
+  });
+  stream.once('end', () => {
+    if (!res.headersSent) res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Content-Length': String(size) });
+  });
+  stream.pipe(res);
   return true;
 }

@@ -60,13 +60,20 @@ afterAll(async () => {
 });
 
 describe('web mode server', () => {
-  it('listens on 127.0.0.1 only and trades the URL token for a cookie', async () => {
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
-    const res = await get(`/?token=${server.token}`);
+  it('listens on 127.0.0.1 only and trades the URL token for a session cookie of the launch host', async () => {
+    expect(server.url).toMatch(/^http:\/\/gs-[0-9a-f]{16}\.localhost:\d+\/\?token=/);
+    const launchHost = new URL(server.url).host;
+    // Opened on 127.0.0.1, the token is sent on to the launch host before any cookie is set.
+    const viaLoopback = await get(`/?token=${server.token}`);
+    expect(viaLoopback.status).toBe(302);
+    expect(viaLoopback.headers['set-cookie']).toBeUndefined();
+    expect(viaLoopback.headers.location).toBe(server.url);
+    const res = await get(`/?token=${server.token}`, { host: launchHost });
     expect(res.status).toBe(302);
-    expect(String(res.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
-    expect((await get(`/?token=wrong`)).status).toBe(401);
-    const page = await get('/', { cookie: `gstudio_token=${server.token}` });
+    expect(String(res.headers['set-cookie'])).toMatch(/^gstudio_session=[\w-]+; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect((await get(`/?token=wrong`, { host: launchHost })).status).toBe(401);
+    const cookie = String(res.headers['set-cookie']).split(';')[0]!;
+    const page = await get('/', { cookie, host: launchHost });
     expect(page.status).toBe(200);
     expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
   });

@@ -2,17 +2,21 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { z } from 'zod';
-import { HTTP_API_PREFIX, HTTP_MEDIA_PREFIX, HTTP_PREDICTION_MEDIA_PREFIX, HTTP_THUMB_PREFIX, HTTP_UPLOAD_PATH, PredictionId, TOKEN_COOKIE, WS_PATH } from '../api';
-import { errorMessage } from '../core/errors';
+import { HTTP_API_PREFIX, HTTP_MEDIA_PREFIX, HTTP_PREDICTION_MEDIA_PREFIX, HTTP_THUMB_PREFIX, HTTP_UPLOAD_PATH, PredictionId, SESSION_COOKIE, WS_PATH } from '../api';
+import { StudioError, errorMessage } from '../core/errors';
+import { maxUploadBytes } from '../core/service/prediction-input';
 import type { StudioService } from '../core/service';
-import { isAuthorised, isSameSite, newToken } from './auth';
+import { isAuthorised, isSameSite, newLaunchHost, newToken, type Credentials } from './auth';
 import { serveMedia } from './media-route';
 import { serveStatic } from './static-files';
 
 export interface StudioServer {
-  /** The URL to open: carries the token once, then the page lives on a cookie. */
+  /** The URL to open: the launch host, carrying the token once; then the page lives on a session cookie. */
   url: string;
+  /** http://127.0.0.1:PORT, for programs that send the token as a Bearer header. */
   origin: string;
+  /** http://<launch host>.localhost:PORT, where the browser's session cookie is valid. */
+  browserOrigin: string;
   token: string;
   port: number;
   close(): Promise<void>;
@@ -37,7 +41,9 @@ const SECURITY_HEADERS = {
 export async function startStudioServer(options: { service: StudioService; rendererDir: string; port?: number; token?: string }): Promise<StudioServer> {
   const { service, rendererDir } = options;
   const token = options.token ?? newToken();
+  const launchHost = newLaunchHost();
   let port = 0;
+  const creds: Credentials = { token, session: newToken(), cookieHost: '' };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -48,11 +54,15 @@ export async function startStudioServer(options: { service: StudioService; rende
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
-    if (!isSameSite(req, port)) {
+    if (!isSameSite(req, port, launchHost)) {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('Forbidden: wrong host or origin');
       return;
     }
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = parseTarget(req.url);
+    if (!url) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end('Bad request: the path is not a valid URL path');
+      return;
+    }
     const given = url.searchParams.get('token');
     if (given !== null && url.pathname === '/') {
       // Trade the URL's token for a cookie and drop it from the address bar.
@@ -60,10 +70,15 @@ export async function startStudioServer(options: { service: StudioService; rende
         res.writeHead(401, { 'Content-Type': 'text/plain' }).end('Wrong token: open the URL that "gstudio serve" printed');
         return;
       }
-      res.writeHead(302, { 'Set-Cookie': `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`, Location: '/' }).end();
+      // The cookie is set for the launch host only: on 127.0.0.1 every other local server would get it.
+      if (req.headers.host !== creds.cookieHost) {
+        res.writeHead(302, { Location: `http://${creds.cookieHost}/?token=${encodeURIComponent(token)}` }).end();
+        return;
+      }
+      res.writeHead(302, { 'Set-Cookie': `${SESSION_COOKIE}=${creds.session}; HttpOnly; SameSite=Strict; Path=/`, Location: '/' }).end();
       return;
     }
-    if (!isAuthorised(req, token)) {
+    if (!isAuthorised(req, creds)) {
       res.writeHead(401, { 'Content-Type': 'text/plain; charset=utf-8' }).end('Open the URL that "gstudio serve" printed: it carries the access token');
       return;
     }
@@ -109,10 +124,14 @@ export async function startStudioServer(options: { service: StudioService; rende
       const name = url.searchParams.get('name') ?? '';
       try {
         if (!name || name.length > 255) throw new Error('the upload needs a file name');
+        const declared = Number(req.headers['content-length']);
+        if (declared > maxUploadBytes()) throw new StudioError('too_large', `The upload is larger than ${Math.round(maxUploadBytes() / 1024 / 1024)} MB: classify it from the CLI ("gstudio predict"), or set GSTUDIO_MAX_UPLOAD_MB`);
         const uploadId = await service.saveUpload(name, req);
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ uploadId }));
       } catch (err) {
-        res.writeHead(400, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: errorMessage(err) }));
+        const status = err instanceof StudioError && err.code === 'too_large' ? 413 : 400;
+        // Unread body bytes of a refused upload are dropped with the connection.
+        res.writeHead(status, { 'Content-Type': 'application/json', Connection: 'close' }).end(JSON.stringify({ error: errorMessage(err) }));
       }
       return;
     }
@@ -122,16 +141,25 @@ export async function startStudioServer(options: { service: StudioService; rende
     res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not found');
   }
 
+  // A frame the protocol forbids (too long, bad UTF-8, reserved opcode, unmasked) ends that
+  // socket with a close code; every socket has an error listener so that it never ends the server.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  wss.on('error', (err) => console.error('[gstudio] events socket server:', errorMessage(err)));
   const sockets = new Set<WebSocket>();
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\n\r\n');
+    else socket.destroy();
+  });
   server.on('upgrade', (req, socket, head) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (path !== WS_PATH || !isSameSite(req, port) || !isAuthorised(req, token)) {
+    socket.on('error', () => socket.destroy());
+    const path = parseTarget(req.url)?.pathname;
+    if (path !== WS_PATH || !isSameSite(req, port, launchHost) || !isAuthorised(req, creds)) {
       socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      ws.on('error', () => ws.terminate());
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', (data) => {
         let parsed: unknown;
@@ -155,10 +183,13 @@ export async function startStudioServer(options: { service: StudioService; rende
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   port = (server.address() as AddressInfo).port;
+  creds.cookieHost = `${launchHost}:${port}`;
   const origin = `http://127.0.0.1:${port}`;
+  const browserOrigin = `http://${creds.cookieHost}`;
   return {
-    url: `${origin}/?token=${token}`,
+    url: `${browserOrigin}/?token=${token}`,
     origin,
+    browserOrigin,
     token,
     port,
     close: async () => {
@@ -169,6 +200,16 @@ export async function startStudioServer(options: { service: StudioService; rende
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** The request target as a URL, or null when it is not a path ("//host", bad escapes). */
+function parseTarget(target: string | undefined): URL | null {
+  if (!target?.startsWith('/') || target.startsWith('//')) return null;
+  try {
+    return new URL(target, 'http://studio.invalid');
+  } catch {
+    return null;
+  }
 }
 
 async function readJson(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {

@@ -4,6 +4,7 @@ import type { JobContext } from '../../core/jobs';
 import { workerScript } from '../../workers/worker-script';
 import { wholeNumber } from '../extraction-options';
 import { jobProgressBar } from '../progress-bar';
+import { shown } from '../terminal-text';
 
 interface DemoFlags {
   out: string;
@@ -34,7 +35,7 @@ export function registerDemo(program: Command): void {
         process.stdout.write(`${name}…\n`);
         bar = jobProgressBar(name, unit);
         const b = bar;
-        return { signal: controller.signal, progress: (p) => p.total > 0 && b.update(p), log: (m) => process.stdout.write(`  ${m}\n`) };
+        return { signal: controller.signal, progress: (p) => p.total > 0 && b.update(p), log: (m) => process.stdout.write(`  ${shown(m)}\n`) };
       };
       try {
         const s = await runDemo({

@@ -12,7 +12,7 @@ export function registerImport(program: Command): void {
       const store = ProjectStore.open(dir);
       let report;
       try {
-        report = importVideoFolder(store, root);
+        report = await importVideoFolder(store, root);
       } finally {
         store.close();
       }

@@ -3,6 +3,7 @@ import { pipelineOptions } from '../../core/extraction/extraction-settings';
 import { extractClip } from '../../core/keypoints/extract-clip';
 import type { FrameRecord } from '../../core/keypoints/frame-record';
 import { addVisionOptions, settingsFromFlags, type VisionFlags } from '../extraction-options';
+import { shown } from '../terminal-text';
 
 const round = (v: number) => Math.round(v * 1e6) / 1e6;
 
@@ -34,7 +35,7 @@ export function registerLandmarks(program: Command): void {
   addVisionOptions(cmd).action(async (file: string, flags: VisionFlags & { json?: boolean }) => {
     const s = settingsFromFlags(flags);
     const result = await extractClip(file, pipelineOptions(s));
-    if (result.detectorWarning) process.stderr.write(`Note: ${result.detectorWarning}\n`);
+    if (result.detectorWarning) process.stderr.write(`Note: ${shown(result.detectorWarning)}\n`);
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(landmarksJson(result.frames, result.width, result.height))}\n`);
       return;

@@ -24,7 +24,8 @@ export function registerServe(program: Command): void {
       const service = createNodeService(opts.project);
       const server = await startStudioServer({ service, rendererDir: builtRendererDir, port: opts.port });
       console.log(`Gesture Studio (web mode) at ${server.url}`);
-      console.log('Open that URL in a browser; it works only on this machine. Ctrl+C stops the server.');
+      console.log('Open that URL in Chromium or Firefox; it works only on this machine. Its host name under localhost is');
+      console.log("new each launch, so the browser's cookie goes to this server only. Ctrl+C stops the server.");
       const stop = async () => {
         service.close();
         await server.close();

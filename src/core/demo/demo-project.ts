@@ -93,7 +93,7 @@ export async function runDemo(o: DemoRunOptions): Promise<DemoRunSummary> {
       const render = o.stage('Rendering videos', 'clips');
       await renderDemoVideos(clips, videosRoot, { signal: render.signal, onProgress: (p) => render.progress({ done: p.done, total: p.total }) });
 
-      importVideoFolder(store, videosRoot);
+      await importVideoFolder(store, videosRoot);
       await probePendingClips(projectDir, o.stage('Probing clips', 'clips'));
       // The videos are drawings of the keypoints: the keypoints themselves go straight into the file,
       // as extraction would have written them.
@@ -109,7 +109,7 @@ export async function runDemo(o: DemoRunOptions): Promise<DemoRunSummary> {
       })();
     } else {
       videosRoot = resolve(o.videos);
-      importVideoFolder(store, videosRoot);
+      await importVideoFolder(store, videosRoot);
       await probePendingClips(projectDir, o.stage('Probing clips', 'clips'));
       if (!o.clipWorkerScript) throw new StudioError('invalid_input', 'Extraction needs the clip worker entry');
       const summary = await extractProject({ projectDir }, o.stage('Extracting keypoints', 'clips'), o.clipWorkerScript);

@@ -49,7 +49,7 @@ describe('renderDemoVideos', () => {
       expect(info.fps).toBeCloseTo(25, 6);
       expect(info.duration).toBeCloseTo(clip.frames.length / 25, 1);
     }
-    const scan = scanVideoFolder(root);
+    const scan = await scanVideoFolder(root);
     expect(scan.classes).toEqual(['clap', 'wave']);
     expect(scan.clips.map((c) => c.relPath).sort()).toEqual(clips.map((c) => c.relativePath).sort());
     expect(scan.skipped).toEqual([]);

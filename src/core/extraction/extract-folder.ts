@@ -20,7 +20,7 @@ export async function extractFolder(
   options: { redo?: boolean } = {},
 ): Promise<FolderExtraction> {
   const root = resolve(videosRoot);
-  const scan = scanVideoFolder(root);
+  const scan = await scanVideoFolder(root);
   const failures: { relPath: string; reason: string }[] = [];
   const summary = await runExtraction(
     {

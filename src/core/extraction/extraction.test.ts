@@ -149,7 +149,7 @@ describe('changing settings, stopping, failing', () => {
 
   it('stops on an error writing the file, leaving the clips it did not reach to extract, not failed', async () => {
     const store = ProjectStore.create(join(tmp, 'project-write-error'));
-    importVideoFolder(store, videos);
+    await importVideoFolder(store, videos);
     await probePendingClips(store.dir, ctx());
     // A journal of another sequence shape: the first clip written fails, and so would every other.
     const stale = await openWriter(join(store.dir, 'keypoints.h5'));
@@ -164,7 +164,7 @@ describe('changing settings, stopping, failing', () => {
 describe('the extraction job of a project', () => {
   it('records outcomes in the project, survives a cancel, and resumes without redoing clips', async () => {
     const store = ProjectStore.create(join(tmp, 'project'));
-    importVideoFolder(store, videos);
+    await importVideoFolder(store, videos);
     await probePendingClips(store.dir, ctx());
     expect(store.summary().totals).toMatchObject({ ok: 3, failed: 3 });
 
@@ -196,7 +196,7 @@ describe('the extraction job of a project', () => {
 
   it('resumes after the job process is killed mid-run, and its extraction processes do not outlive it', async () => {
     const store = ProjectStore.create(join(tmp, 'project-crash'));
-    importVideoFolder(store, videos);
+    await importVideoFolder(store, videos);
     await probePendingClips(store.dir, ctx());
     const spawn = forkSpawner(workerScript('job-worker'));
     const workers: WorkerProcess[] = [];

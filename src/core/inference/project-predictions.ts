@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
 import type { PredictionDetail, PredictionSummary } from '../../api/predictions';
@@ -68,7 +68,14 @@ export async function predictInProject(raw: unknown, ctx: JobContext): Promise<P
     copyFileSync(p.source, join(dir, `video${extname(p.source).toLowerCase()}`));
   }
   const video = predictionVideo(p.projectDir, p.predictionId).path;
-  const info = await probeClip(video, ctx.signal);
+  let info;
+  try {
+    info = await probeClip(video, ctx.signal);
+  } catch (err) {
+    // Checked before the copy, but the file may have changed since: keep nothing that is not a video.
+    if (p.source) rmSync(video, { force: true });
+    throw err;
+  }
   const total = info.frameCount ?? 0;
   const result = await predictVideo(run.run_dir, video, {
     keepRecords: true,

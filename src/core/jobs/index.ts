@@ -5,3 +5,4 @@ export * from './progress-meter';
 export * from './protocol';
 export * from './spawner';
 export { runWorker } from './worker-runtime';
+export * from './worker-ledger';

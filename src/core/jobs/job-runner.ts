@@ -7,6 +7,8 @@ export interface JobHandle {
   readonly id: string;
   /** Settles with the final JobInfo: done, failed or cancelled. Never rejects. */
   readonly finished: Promise<JobInfo>;
+  /** The worker's OS process id, where there is one. */
+  readonly pid?: number;
   cancel(): void;
 }
 
@@ -102,6 +104,6 @@ export class JobRunner {
     this.jobs.set(id, { info, cancel });
     update({});
     child.send({ type: 'start', kind, params });
-    return { id, finished, cancel };
+    return { id, finished, cancel, pid: child.pid };
   }
 }

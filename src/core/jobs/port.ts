@@ -55,6 +55,9 @@ export function currentProcessPort(): WorkerPort {
     );
   }
   if (process.send) {
+    // The studio that started this worker is gone (killed, crashed): nobody can read the results
+    // or cancel, so stop rather than run on as an orphan. Its own workers see their channel close too.
+    process.once('disconnect', () => process.exit(70));
     const send = process.send.bind(process);
     let pending = 0;
     const waiters: (() => void)[] = [];

@@ -19,7 +19,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe('importing a folder of clips', () => {
   it('finds the classes and clips, reports what it skipped, and probes each clip in a worker', async () => {
     const store = ProjectStore.create(join(tmp, 'project'));
-    const report = importVideoFolder(store, folder.root);
+    const report = await importVideoFolder(store, folder.root);
     expect(report.classes).toEqual(['point', 'thumbs up', 'wave']);
     expect(report.added).toBe(6); // five readable clips and the corrupt one
     expect(report.skipped).toEqual(
@@ -58,11 +58,11 @@ describe('importing a folder of clips', () => {
     store.close();
   });
 
-  it('says clearly when the folder is not a dataset', () => {
+  it('says clearly when the folder is not a dataset', async () => {
     const store = ProjectStore.create(join(tmp, 'p2'));
-    expect(() => importVideoFolder(store, join(tmp, 'nope'))).toThrow(/does not exist/);
-    expect(() => importVideoFolder(store, join(folder.root, 'README.txt'))).toThrow(/is a file/);
-    expect(() => importVideoFolder(store, join(folder.root, 'wave'))).toThrow(/No video files/);
+    await expect(importVideoFolder(store, join(tmp, 'nope'))).rejects.toThrow(/does not exist/);
+    await expect(importVideoFolder(store, join(folder.root, 'README.txt'))).rejects.toThrow(/is a file/);
+    await expect(importVideoFolder(store, join(folder.root, 'wave'))).rejects.toThrow(/No video files/);
     store.close();
   });
 });

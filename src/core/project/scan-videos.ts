@@ -1,4 +1,5 @@
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import type { Dirent, Stats } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
 import { InvalidInputError } from '../errors';
 
@@ -18,14 +19,20 @@ export interface ScanResult {
   skipped: { path: string; reason: string }[];
 }
 
+/** A file or folder's identity, the same whichever link led to it. */
+const identity = (st: Stats) => `${st.dev}:${st.ino}`;
+
 /**
  * One sub-folder per class (PIPELINE.md §1); every video file below a class folder, at any depth,
  * is a clip of that class. Whatever else is found is reported, never silently dropped.
+ * Symbolic links are followed (datasets are often assembled from links), but each real folder and
+ * file is taken once: a link loop or a second link to the same place is reported, not walked again.
+ * Asynchronous, so that a server scanning a large folder goes on answering.
  */
-export function scanVideoFolder(root: string): ScanResult {
+export async function scanVideoFolder(root: string): Promise<ScanResult> {
   let top: Dirent[];
   try {
-    top = readdirSync(root, { withFileTypes: true });
+    top = await readdir(root, { withFileTypes: true });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new InvalidInputError(
@@ -34,20 +41,30 @@ export function scanVideoFolder(root: string): ScanResult {
   }
   const toRel = (p: string) => relative(root, p).split(sep).join('/');
   const result: ScanResult = { classes: [], clips: [], skipped: [] };
+  // Where each real folder and file was first seen (relative path), by identity.
+  const seen = new Map<string, string>();
+  const rootStat = await stat(root);
+  seen.set(identity(rootStat), '.');
   for (const entry of top.sort((a, b) => a.name.localeCompare(b.name))) {
     const full = join(root, entry.name);
     if (entry.name.startsWith('.')) continue;
-    if (!entry.isDirectory() && !(entry.isSymbolicLink() && statSync(full, { throwIfNoEntry: false })?.isDirectory())) {
+    const st = entry.isDirectory() || entry.isSymbolicLink() ? await stat(full).catch(() => null) : null;
+    if (!st?.isDirectory()) {
       result.skipped.push({ path: toRel(full), reason: 'not inside a class folder' });
       continue;
     }
+    if (!firstVisit(st, full)) continue;
     const before = result.clips.length;
-    walk(full, entry.name);
+    await walk(full, entry.name, [identity(rootStat), identity(st)]);
     if (result.clips.length > before) result.classes.push(entry.name);
     else result.skipped.push({ path: toRel(full), reason: 'class folder without video files' });
   }
   if (result.clips.length === 0) {
-    const loose = top.filter((e) => !e.name.startsWith('.') && VIDEO_EXTENSIONS.has(extname(e.name).toLowerCase()) && statSync(join(root, e.name), { throwIfNoEntry: false })?.isFile()).length;
+    let loose = 0;
+    for (const e of top) {
+      if (e.name.startsWith('.') || !VIDEO_EXTENSIONS.has(extname(e.name).toLowerCase())) continue;
+      if ((await stat(join(root, e.name)).catch(() => null))?.isFile()) loose++;
+    }
     throw new InvalidInputError(
       loose > 0
         ? `No video files in class sub-folders of ${root}: found ${loose} video${loose === 1 ? '' : 's'} directly in it. ` +
@@ -57,21 +74,44 @@ export function scanVideoFolder(root: string): ScanResult {
   }
   return result;
 
-  function walk(dir: string, className: string): void {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  /** False (and the reason recorded) when this folder or file was already taken through another path. */
+  function firstVisit(st: Stats, full: string, ancestors: string[] = []): boolean {
+    const id = identity(st);
+    if (ancestors.includes(id)) {
+      result.skipped.push({ path: toRel(full), reason: 'symbolic link loop: it leads back to a folder that contains it' });
+      return false;
+    }
+    const first = seen.get(id);
+    if (first !== undefined) {
+      result.skipped.push({ path: toRel(full), reason: `the same ${st.isDirectory() ? 'folder' : 'file'} as ${first} (linked twice): taken once` });
+      return false;
+    }
+    seen.set(id, toRel(full));
+    return true;
+  }
+
+  async function walk(dir: string, className: string, ancestors: string[]): Promise<void> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      result.skipped.push({ path: toRel(dir), reason: `unreadable folder (${(e as NodeJS.ErrnoException).code})` });
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (entry.name.startsWith('.')) continue;
       const full = join(dir, entry.name);
-      // Symbolic links are followed (datasets are often assembled from links); broken ones are reported.
-      let st;
+      let st: Stats;
       try {
-        st = statSync(full);
+        st = await stat(full);
       } catch {
         result.skipped.push({ path: toRel(full), reason: 'broken link or unreadable entry' });
         continue;
       }
-      if (st.isDirectory()) walk(full, className);
-      else if (st.isFile() && VIDEO_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
-        result.clips.push({ relPath: toRel(full), className, sizeBytes: st.size, mtimeMs: st.mtimeMs });
+      if (st.isDirectory()) {
+        if (firstVisit(st, full, ancestors)) await walk(full, className, [...ancestors, identity(st)]);
+      } else if (st.isFile() && VIDEO_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
+        if (firstVisit(st, full)) result.clips.push({ relPath: toRel(full), className, sizeBytes: st.size, mtimeMs: st.mtimeMs });
       } else result.skipped.push({ path: toRel(full), reason: 'not a video file' });
     }
   }

@@ -1,7 +1,6 @@
 import { userInfo } from 'node:os';
 import type { z } from 'zod';
-import { createWriteStream, existsSync } from 'node:fs';
-import { pipeline } from 'node:stream/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ExtractionSettings,
@@ -18,7 +17,7 @@ import {
   type StudioEvent,
 } from '../../api';
 import { StudioError, errorMessage } from '../errors';
-import { JobRunner, type Spawner } from '../jobs';
+import { JobRunner, WorkerLedger, type Spawner } from '../jobs';
 import { importVideoFolder, ProjectStore, projectFiles } from '../project';
 import { getPrediction, listPredictions, newPrediction, predictionVideo as predictVideoPath } from '../inference/project-predictions';
 import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
@@ -28,6 +27,8 @@ import { recoverProjectKeypoints } from '../extraction/recover-keypoints';
 import { clipKeypoints } from './clip-keypoints';
 import { clipThumbnail } from './clip-thumbnail';
 import { resolveClipMedia, type MediaFile } from './media-file';
+import { checkPredictionSource, takeUpload } from './prediction-input';
+import { chooseBinary } from '../video/binaries';
 
 /** What a transport brings: how jobs are started, and the native abilities it has. */
 export interface ServiceHost {
@@ -48,6 +49,8 @@ export class StudioService {
   private store: ProjectStore | null = null;
   private readonly listeners = new Set<(e: StudioEvent) => void>();
   private readonly author = safeUserName();
+  /** A scan runs across many event-loop turns: one at a time. */
+  private importing = false;
 
   constructor(
     private readonly host: ServiceHost,
@@ -91,10 +94,8 @@ export class StudioService {
   }
 
   /** Web mode's upload: a new prediction folder holding the dropped video; returns its id. */
-  async saveUpload(name: string, body: NodeJS.ReadableStream): Promise<string> {
-    const { id, videoPath } = newPrediction(this.requireStore().dir, name);
-    await pipeline(body, createWriteStream(videoPath));
-    return id;
+  async saveUpload(name: string, body: NodeJS.ReadableStream, maxBytes?: number): Promise<string> {
+    return takeUpload(this.requireStore().dir, name, body, maxBytes);
   }
 
   /** The file to stream for a clip; throws a StudioError the transport maps to a status. */
@@ -109,7 +110,7 @@ export class StudioService {
   }
 
   private readonly handlers: Handlers = {
-    'app.info': () => ({ mode: this.host.mode, version: this.host.version, canPickFolder: Boolean(this.host.pickFolder) }),
+    'app.info': () => ({ mode: this.host.mode, version: this.host.version, canPickFolder: Boolean(this.host.pickFolder), ffmpeg: ffmpegSummary() }),
     'dialog.pickFolder': async ({ title }) => (this.host.pickFolder ? this.host.pickFolder(title) : null),
     'project.create': ({ dir, name }) => {
       this.setStore(ProjectStore.create(dir, name));
@@ -117,10 +118,17 @@ export class StudioService {
     },
     'project.open': ({ dir }) => this.openProject(dir),
     'project.summary': () => this.store?.summary() ?? null,
-    'clips.import': ({ videoRoot }) => {
+    'clips.import': async ({ videoRoot }) => {
       const store = this.requireStore();
       this.ensureIdle('probe');
-      const report = importVideoFolder(store, videoRoot);
+      if (this.importing) throw new StudioError('busy', 'A folder is already being imported: wait for it to finish');
+      this.importing = true;
+      let report;
+      try {
+        report = await importVideoFolder(store, videoRoot);
+      } finally {
+        this.importing = false;
+      }
       this.emit({ type: 'project', what: 'clips' });
       return { report, jobId: this.startProbe() };
     },
@@ -185,19 +193,22 @@ export class StudioService {
     'runs.list': () => this.requireStore().runs().map(runInfo),
     'runs.get': ({ id }) => runDetail(this.requireStore(), id),
     'runs.evaluation': ({ id, split }) => runEvaluation(this.requireStore(), id, split),
-    'predict.start': ({ runId, video, uploadId }) => {
+    'predict.start': async ({ runId, video, uploadId }) => {
       const store = this.requireStore();
       this.ensureIdle('predict');
       if (store.run(runId).status !== 'done') throw new StudioError('invalid_input', 'Pick a run that finished training');
       let predictionId: string;
+      let source: string | undefined;
       if (uploadId) {
         predictVideoPath(store.dir, uploadId);
         predictionId = uploadId;
       } else if (video) {
-        if (!existsSync(video)) throw new StudioError('not_found', `${video} does not exist`);
+        await checkPredictionSource(video);
+        source = video;
+        this.ensureIdle('predict');
         predictionId = newPrediction(store.dir, video).id;
       } else throw new StudioError('invalid_input', 'Choose a video to classify');
-      const jobId = this.startJob('predict', { projectDir: store.dir, runId, predictionId, source: uploadId ? undefined : video });
+      const jobId = this.startJob('predict', { projectDir: store.dir, runId, predictionId, source });
       return { jobId, predictionId };
     },
     'predict.list': () => listPredictions(this.requireStore().dir),
@@ -209,6 +220,10 @@ export class StudioService {
   private openProject(dir: string) {
     this.setStore(ProjectStore.open(dir));
     const store = this.requireStore();
+    // Workers a killed studio left behind are stopped; their jobs show as interrupted.
+    for (const w of workerLedger(store.dir).reclaim()) {
+      console.warn(`[gstudio] The ${w.kind} job started ${w.startedAt} was interrupted when the studio stopped${w.wasRunning ? ` (its worker, pid ${w.pid}, was still running and has been stopped)` : ''}; start it again to resume`);
+    }
     store.markInterruptedJobs();
     store.markInterruptedRuns();
     // Clips left 'pending' by an interrupted probe are picked up again.
@@ -252,7 +267,10 @@ export class StudioService {
     const job = this.runner.start(kind, params);
     const info = this.runner.get(job.id);
     if (info) store.recordJob(info, params);
+    const ledger = workerLedger(store.dir);
+    if (job.pid && info) ledger.add({ jobId: job.id, kind, pid: job.pid, startedAt: info.startedAt });
     void job.finished.then((final) => {
+      ledger.remove(job.id);
       if (this.store === store) store.recordJob(final, params);
       this.emit({ type: 'project', what: kind === 'train' ? 'runs' : kind === 'predict' ? 'predictions' : 'clips' });
     });
@@ -296,6 +314,13 @@ export class StudioService {
     }
   }
 }
+
+function ffmpegSummary(): string {
+  const c = chooseBinary('ffmpeg');
+  return `ffmpeg ${c.version} (${c.source === 'environment' ? 'GSTUDIO_FFMPEG' : c.source === 'system' ? 'system' : 'bundled, from 2018: install a newer ffmpeg'})`;
+}
+
+const workerLedger = (projectDir: string) => new WorkerLedger(join(projectDir, '.cache', 'workers-in-flight.json'));
 
 function safeUserName(): string {
   try {

@@ -38,6 +38,17 @@ export interface DecodeOptions {
   /** Downscale so that the longer side is at most this many pixels (never upscale). */
   maxSide?: number;
   signal?: AbortSignal;
+  /**
+   * ffmpeg is killed when it gives nothing (no frame, no log line) for this long while a frame is
+   * awaited (time spent by the caller on a frame does not count): a hostile file cannot hang a
+   * worker. Default GSTUDIO_DECODE_STALL_S or 60 s; ffprobe gets the same limit in all (10 s at least).
+   */
+  stallSeconds?: number;
+}
+
+export function decodeStallSeconds(opts: { stallSeconds?: number } = {}): number {
+  const env = Number(process.env.GSTUDIO_DECODE_STALL_S);
+  return opts.stallSeconds ?? (Number.isFinite(env) && env > 0 ? env : 60);
 }
 
 const IMAGE_CODECS = new Set(['png', 'mjpeg', 'jpegls', 'bmp', 'webp', 'tiff', 'gif', 'ppm', 'pgm', 'pam']);
@@ -97,7 +108,7 @@ function parseRate(r: unknown): number {
 }
 
 /** Reads size, rotation, rate and duration with ffprobe; throws UnreadableVideoError for anything ffmpeg can't open. */
-export async function probeVideo(path: string, opts: { maxSide?: number } = {}): Promise<VideoInfo> {
+export async function probeVideo(path: string, opts: { maxSide?: number; stallSeconds?: number } = {}): Promise<VideoInfo> {
   const abs = resolve(path);
   let size: number;
   try {
@@ -112,8 +123,11 @@ export async function probeVideo(path: string, opts: { maxSide?: number } = {}):
 
   const args = ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', '-select_streams', 'v:0', `file:${abs}`];
   const out = await new Promise<string>((res, rej) => {
-    execFile(ffprobePath(), args, { maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err) rej(new UnreadableVideoError(path, incompleteReason(stderr, path) ?? `not a video or image ffmpeg can read (${ffmpegReason(stderr, path, 1) || err.message})`));
+    // Probing a large file on a busy machine takes seconds: never less than 10 s.
+    const limit = Math.max(10, decodeStallSeconds(opts));
+    execFile(ffprobePath(), args, { maxBuffer: 16 << 20, timeout: limit * 1000, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+      if (err && (err as { killed?: boolean }).killed) rej(new UnreadableVideoError(path, `ffprobe gave no answer within ${limit} s and was stopped: the file may be built to hang decoders`));
+      else if (err) rej(new UnreadableVideoError(path, incompleteReason(stderr, path) ?? `not a video or image ffmpeg can read (${ffmpegReason(stderr, path, 1) || err.message})`));
       else res(stdout);
     });
   });
@@ -233,6 +247,24 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
   });
   const onAbort = () => child.kill('SIGKILL');
   opts.signal?.addEventListener('abort', onAbort, { once: true });
+  // The watchdog runs only while a frame is awaited from ffmpeg, and any output resets it.
+  const stallMs = decodeStallSeconds(opts) * 1000;
+  let stalled = false;
+  let watchdog: NodeJS.Timeout | undefined;
+  let waiting = false;
+  const arm = () => {
+    waiting = true;
+    clearTimeout(watchdog);
+    watchdog = setTimeout(() => {
+      stalled = true;
+      child.kill('SIGKILL');
+    }, stallMs);
+  };
+  const disarm = () => {
+    waiting = false;
+    clearTimeout(watchdog);
+  };
+  child.stderr!.on('data', () => waiting && !stalled && arm());
 
   // The showinfo line for a frame is written before the frame itself, but the two pipes are
   // read independently, so a frame may arrive a moment before its timestamp.
@@ -244,11 +276,16 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
     return info.fps > 0 ? index / info.fps : 0;
   };
 
+  // A file that decodes to far more frames than it declares (a hostile loop) is stopped too.
+  const declared = Number.isFinite(info.frameCount) && info.frameCount > 0 ? info.frameCount : info.duration > 0 && info.fps > 0 ? info.duration * info.fps : 0;
+  const maxFrames = declared > 0 ? Math.ceil(declared * 2) + 250 : Infinity;
   let index = 0;
   let frame = new Uint8Array(frameBytes);
   let filled = 0;
   try {
+    arm();
     for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
+      disarm();
       let off = 0;
       while (off < chunk.length) {
         const n = Math.min(frameBytes - filled, chunk.length - off);
@@ -256,6 +293,7 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
         filled += n;
         off += n;
         if (filled === frameBytes) {
+          if (index >= maxFrames) fail(path, `it decodes to more than ${maxFrames} frames, far more than the ${Math.round(declared)} it declares: stopped, as a file built to keep a decoder busy would be`);
           const time = await nextTime(index);
           yield { index, time, width, height, data: frame };
           index++;
@@ -263,9 +301,12 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
           filled = 0;
         }
       }
+      arm();
     }
     const code = await exited;
+    disarm();
     if (opts.signal?.aborted) throw new CancelledError();
+    if (stalled) fail(path, `ffmpeg produced nothing for ${stallMs / 1000} s after frame ${index} and was stopped: the file may be built to hang decoders (GSTUDIO_DECODE_STALL_S sets the limit)`);
     if (index === 0) {
       const cut = incomplete ? incompleteReason(`${incomplete}\n${stderrTail}`, path) : null;
       if (cut) fail(path, cut);
@@ -275,6 +316,7 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
     // A clip that breaks after some good frames keeps them, as the reference pipeline does
     // (it reads until the first failed read).
   } finally {
+    disarm();
     opts.signal?.removeEventListener('abort', onAbort);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
