@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pickBackend } from '../../training/backend';
+import { SeededRandom } from '../../dataset/seeded-random';
+import { autodiffKernels } from './autodiff-kernels';
+import { fusedKernels } from './fused-kernels';
+import type { KernelSet } from './kernel-set';
+
+// Weights and inputs are drawn fresh each run (the seed is in the test's name when it fails).
+const seed = (Math.random() * 2 ** 32) >>> 0;
+const rng = new SeededRandom(seed);
+
+function rand(shape: number[], k: number): tf.Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  return tf.tensor(Float32Array.from({ length: n }, () => rng.uniform(-k, k)), shape);
+}
+
+/** max |a - b| relative to the largest magnitude of the reference. */
+function relError(a: tf.Tensor, ref: tf.Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, ref))).dataSync()[0] / Math.max(tf.max(tf.abs(ref)).dataSync()[0], 1e-12));
+}
+
+/** Output, value and every gradient of sum(out × probe) with one kernel set. */
+function evaluate(k: KernelSet, run: (k: KernelSet, xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], probe: tf.Tensor): tf.Tensor[] {
+  return tf.tidy(() => {
+    const f = (...xs: tf.Tensor[]) => tf.sum(tf.mul(run(k, xs), probe)) as tf.Scalar;
+    const { value, grads } = tf.valueAndGrads(f)(inputs);
+    return [tf.keep(run(k, inputs)), tf.keep(value), ...grads.map((g) => tf.keep(g))];
+  });
+}
+
+function expectSame(run: (k: KernelSet, xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], probe: tf.Tensor, names: string[], zero: string[] = []) {
+  const ref = evaluate(autodiffKernels, run, inputs, probe);
+  const got = evaluate(fusedKernels, run, inputs, probe);
+  const errors = Object.fromEntries(ref.map((r, i) => [names[i], relError(got[i], r)]));
+  for (const [name, e] of Object.entries(errors)) expect(e, `${name}: relative error ${e}`).toBeLessThan(1e-4);
+  // Not trivially equal: every gradient of the reference is non-zero, but those that must be
+  // (W_hh with one step: the initial state is zero).
+  ref.slice(2).forEach((r, i) => {
+    const m = tf.max(tf.abs(r)).dataSync()[0];
+    if (zero.includes(names[i + 2])) expect(m).toBe(0);
+    else expect(m, `${names[i + 2]} is zero`).toBeGreaterThan(0);
+  });
+  tf.dispose([...ref, ...got]);
+}
+
+const F = 84;
+// batch, steps, hidden, layers
+const shapes: [number, number, number, number][] = [
+  [1, 1, 8, 1],
+  [33, 30, 8, 2],
+  [1, 30, 128, 1],
+  [33, 1, 128, 2],
+  [33, 30, 128, 2],
+];
+
+describe(`fused kernels match the autodiff reference (seed ${seed})`, () => {
+  beforeAll(async () => {
+    await pickBackend('wasm');
+  });
+
+  for (const cell of ['lstm', 'gru'] as const) {
+    for (const [B, T, H, L] of shapes) {
+      it(`${cell}: batch ${B}, ${T} steps, hidden ${H}, ${L} layer(s): outputs and every gradient within 1e-4`, () => {
+        const g = (cell === 'lstm' ? 4 : 3) * H;
+        const k = 1 / Math.sqrt(H);
+        const inputs = [rand([B, T, F], 1)];
+        const names = ['output', 'loss', 'dx'];
+        for (let l = 0; l < L; l++) {
+          inputs.push(rand([l === 0 ? F : H, g], k), rand([H, g], k), rand([g], k), rand([g], k));
+          names.push(`layer ${l} dW_ih`, `layer ${l} dW_hh`, `layer ${l} db_ih`, `layer ${l} db_hh`);
+        }
+        const probe = rand([B, T, H], 1);
+        const run = (ks: KernelSet, xs: tf.Tensor[]) => {
+          let seq = xs[0] as tf.Tensor3D;
+          for (let l = 0; l < L; l++) {
+            const [wIh, wHh, bIh, bHh] = xs.slice(1 + 4 * l, 5 + 4 * l) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D];
+            seq = cell === 'lstm' ? ks.lstm(seq, { wIh, wHh, bIh, bHh }) : ks.gru(seq, { wIh, wHh, bIh, bHh });
+          }
+          return seq;
+        };
+        expectSame(run, inputs, probe, names, T === 1 ? names.filter((n) => n.endsWith('dW_hh')) : []);
+        tf.dispose([...inputs, probe]);
+      });
+    }
+  }
+
+  it('linear (with and without bias) and batched products, odd sizes', () => {
+    const lin = [rand([33, 84], 1), rand([84, 13], 0.5), rand([13], 0.5)];
+    expectSame((k, [x, w, b]) => k.linear(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), lin, rand([33, 13], 1), ['output', 'loss', 'dx', 'dw', 'db']);
+    expectSame((k, [x, w]) => k.linear(x as tf.Tensor2D, w as tf.Tensor2D), lin.slice(0, 2), rand([33, 13], 1), ['output', 'loss', 'dx', 'dw']);
+    const bm = [rand([5, 30, 7], 1), rand([5, 7, 30], 1)];
+    expectSame((k, [a, b]) => k.bmm(a as tf.Tensor3D, b as tf.Tensor3D), bm, rand([5, 30, 30], 1), ['output', 'loss', 'da', 'db']);
+  });
+});
