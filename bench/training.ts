@@ -1,11 +1,16 @@
 /**
  * Training throughput: samples/s per model on a fixed synthetic set (2,000 sequences of 30 × 84,
- * batch 32, hidden 128, two layers) with the studio's engine (tfjs, best backend or --backend),
- * next to PyTorch CPU on the same shapes in the same run, and their ratio.
+ * batch 32, hidden 128, two layers) with the studio's engine (tfjs, best backend or --backend) and
+ * each kernel set, next to PyTorch CPU on the same shapes in the same run (torch threads 1 and 2,
+ * OPENBLAS_NUM_THREADS=1, the best of them), and their ratio. The machine may be shared: the
+ * studio and PyTorch run back to back, `--repeats` times, and the best of each is reported with the
+ * load average. After each epoch it prints the resident memory and tfjs's tensor count.
  *
- *   npx tsx bench/training.ts [--backend wasm|cpu|auto] [--epochs 2] [--models lstm,gru,transformer]
+ *   npx tsx bench/training.ts [--backend wasm|cpu|auto] [--epochs 2] [--repeats 2]
+ *       [--models lstm,gru,transformer] [--kernels tfjs-ops,fused] [--torch-threads 1,2]
  */
 import { execFileSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -13,6 +18,7 @@ import { batchIndices, gatherBatch } from '../src/core/dataset/batches';
 import { SeededRandom } from '../src/core/dataset/seeded-random';
 import type { SequenceSet } from '../src/core/dataset/sequence-set';
 import { createClassifier } from '../src/core/models/create-classifier';
+import { kernelSetByName } from '../src/core/models/kernels/choose-kernels';
 import type { ModelType } from '../src/core/models/model-spec';
 import { AdamW } from '../src/core/training/adamw';
 import { pickBackend } from '../src/core/training/backend';
@@ -31,7 +37,11 @@ const BATCH = 32;
 const HIDDEN = 128;
 const LAYERS = 2;
 const epochs = Number(arg('epochs', '2'));
+const repeats = Number(arg('repeats', '2'));
 const models = arg('models', 'lstm,gru,transformer').split(',') as ModelType[];
+const kernelNames = arg('kernels', 'tfjs-ops,fused').split(',');
+const torchThreads = arg('torch-threads', '1,2').split(',').map(Number);
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
 
 const backend = await pickBackend(arg('backend', 'auto') as 'auto');
 const rng = new SeededRandom(0);
@@ -43,8 +53,8 @@ const set: SequenceSet = {
   numFeatures: F,
 };
 
-function epochSamplesPerSecond(type: ModelType): number {
-  const model = createClassifier({ type, inputSize: F, seqLen: T, numClasses: C, hiddenSize: HIDDEN, numLayers: LAYERS, dropout: 0.3 }, 1);
+function epochSamplesPerSecond(type: ModelType, kernels: string): number {
+  const model = createClassifier({ type, inputSize: F, seqLen: T, numClasses: C, hiddenSize: HIDDEN, numLayers: LAYERS, dropout: 0.3 }, 1, kernelSetByName(kernels));
   const opt = new AdamW(model.params.list(), { lr: 1e-3, weightDecay: 1e-2 });
   const dropRng = new SeededRandom(2);
   let best = 0;
@@ -60,26 +70,48 @@ function epochSamplesPerSecond(type: ModelType): number {
         value.dataSync();
       });
     }
-    if (e > 0) best = Math.max(best, N / ((performance.now() - t0) / 1000)); // epoch 0 warms up
+    const sps = N / ((performance.now() - t0) / 1000);
+    if (e > 0) best = Math.max(best, sps); // epoch 0 warms up
+    console.log(`  ${type} ${kernels} epoch ${e}: ${sps.toFixed(0)} samples/s, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, tensors ${tf.memory().numTensors}, load ${load()}`);
   }
   opt.dispose();
   model.dispose();
   return best;
 }
 
-const ours: Record<string, number> = {};
-for (const m of models) ours[m] = epochSamplesPerSecond(m);
-
 const python = findTorchPython();
-let torch: { torch: string; threads: number; samples_per_s: Record<string, number> } | null = null;
-if (python) {
-  torch = JSON.parse(
-    execFileSync(python, [join(here, 'pytorch_training.py'), '--n', String(N), '--t', String(T), '--f', String(F), '--classes', String(C), '--batch', String(BATCH), '--hidden', String(HIDDEN), '--layers', String(LAYERS), '--epochs', String(epochs), '--models', models.join(',')], { encoding: 'utf8', env: torchEnv() }),
-  );
+function torchRun(threads: number): Record<string, number> | null {
+  if (!python) return null;
+  const out = JSON.parse(
+    execFileSync(python, [join(here, 'pytorch_training.py'), '--n', String(N), '--t', String(T), '--f', String(F), '--classes', String(C), '--batch', String(BATCH), '--hidden', String(HIDDEN), '--layers', String(LAYERS), '--epochs', String(epochs), '--models', models.join(','), '--threads', String(threads)], {
+      encoding: 'utf8',
+      // torch's threads × OpenBLAS's threads must not exceed the cores: two pools of two threads
+      // on two cores fight and run ~10× slower.
+      env: { ...torchEnv(), OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(threads) },
+    }),
+  ) as { samples_per_s: Record<string, number> };
+  console.log(`  pytorch ${threads} thread(s): ${JSON.stringify(Object.fromEntries(Object.entries(out.samples_per_s).map(([k, v]) => [k, Math.round(v)])))}, load ${load()}`);
+  return out.samples_per_s;
 }
-console.log(`training samples/s: ${N} × ${T}×${F}, batch ${BATCH}, hidden ${HIDDEN}, ${LAYERS} layers; tfjs ${tf.version_core} on ${backend.backend}${torch ? `, PyTorch ${torch.torch} CPU (${torch.threads} threads)` : ' (no python3 with torch: apt-get install python3-torch python3-h5py libopenblas0-pthread)'}`);
-console.log('model        studio   pytorch   studio/pytorch');
+
+const ours: Record<string, Record<string, number>> = {};
+const torchBest: Record<string, { sps: number; threads: number }> = {};
+for (let r = 0; r < repeats; r++) {
+  console.log(`repeat ${r + 1}/${repeats}, load ${load()}`);
+  for (const threads of torchThreads) {
+    const t = torchRun(threads);
+    for (const m of models) if (t && t[m] > (torchBest[m]?.sps ?? 0)) torchBest[m] = { sps: t[m], threads };
+  }
+  for (const k of kernelNames) {
+    ours[k] ??= {};
+    for (const m of models) ours[k][m] = Math.max(ours[k][m] ?? 0, epochSamplesPerSecond(m, k));
+  }
+}
+
+console.log(`\ntraining samples/s (best of ${repeats}): ${N} × ${T}×${F}, batch ${BATCH}, hidden ${HIDDEN}, ${LAYERS} layers; tfjs ${tf.version_core} on ${backend.backend}${python ? '; PyTorch CPU, OPENBLAS_NUM_THREADS=1' : ' (no python3 with torch: apt-get install python3-torch python3-h5py libopenblas0-pthread)'}; load average ${load()}`);
+console.log(`model        pytorch (threads) ${kernelNames.map((k) => `${k.padStart(9)}  ratio`).join(' ')}`);
 for (const m of models) {
-  const p = torch?.samples_per_s[m];
-  console.log(`${m.padEnd(12)} ${ours[m].toFixed(0).padStart(6)} ${p ? p.toFixed(0).padStart(9) : '        -'} ${p ? (ours[m] / p).toFixed(3).padStart(16) : ''}`);
+  const p = torchBest[m];
+  const cols = kernelNames.map((k) => `${ours[k][m].toFixed(0).padStart(9)} ${p ? (ours[k][m] / p.sps).toFixed(2).padStart(6) : '     -'}`);
+  console.log(`${m.padEnd(12)} ${p ? `${p.sps.toFixed(0).padStart(7)} (${p.threads})      ` : '      -          '} ${cols.join(' ')}`);
 }

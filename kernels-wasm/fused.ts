@@ -82,10 +82,10 @@ export function gemm(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: usize,
       for (let k = 0; k < K; k++) {
         const b0 = v128.load(pb);
         const b1 = v128.load(pb, 16);
-        const x0 = f32x4.splat(load<f32>(a0 + off));
-        const x1 = f32x4.splat(load<f32>(a1 + off));
-        const x2 = f32x4.splat(load<f32>(a2 + off));
-        const x3 = f32x4.splat(load<f32>(a3 + off));
+        const x0 = v128.load32_splat(a0 + off);
+        const x1 = v128.load32_splat(a1 + off);
+        const x2 = v128.load32_splat(a2 + off);
+        const x3 = v128.load32_splat(a3 + off);
         s00 = f32x4.add(s00, f32x4.mul(x0, b0));
         s01 = f32x4.add(s01, f32x4.mul(x0, b1));
         s10 = f32x4.add(s10, f32x4.mul(x1, b0));
@@ -114,10 +114,10 @@ export function gemm(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: usize,
       let off: usize = 0;
       for (let k = 0; k < K; k++) {
         const b0 = v128.load(pb);
-        s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(a0 + off)), b0));
-        s1 = f32x4.add(s1, f32x4.mul(f32x4.splat(load<f32>(a1 + off)), b0));
-        s2 = f32x4.add(s2, f32x4.mul(f32x4.splat(load<f32>(a2 + off)), b0));
-        s3 = f32x4.add(s3, f32x4.mul(f32x4.splat(load<f32>(a3 + off)), b0));
+        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(a0 + off), b0));
+        s1 = f32x4.add(s1, f32x4.mul(v128.load32_splat(a1 + off), b0));
+        s2 = f32x4.add(s2, f32x4.mul(v128.load32_splat(a2 + off), b0));
+        s3 = f32x4.add(s3, f32x4.mul(v128.load32_splat(a3 + off), b0));
         pb += skb;
         off += ska;
       }
@@ -155,7 +155,7 @@ export function gemm(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: usize,
       let pb = b + (<usize>j << 2);
       let off: usize = 0;
       for (let k = 0; k < K; k++) {
-        const x0 = f32x4.splat(load<f32>(a0 + off));
+        const x0 = v128.load32_splat(a0 + off);
         s0 = f32x4.add(s0, f32x4.mul(x0, v128.load(pb)));
         s1 = f32x4.add(s1, f32x4.mul(x0, v128.load(pb, 16)));
         pb += skb;
@@ -171,7 +171,7 @@ export function gemm(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: usize,
       let pb = b + (<usize>j << 2);
       let off: usize = 0;
       for (let k = 0; k < K; k++) {
-        s0 = f32x4.add(s0, f32x4.mul(f32x4.splat(load<f32>(a0 + off)), v128.load(pb)));
+        s0 = f32x4.add(s0, f32x4.mul(v128.load32_splat(a0 + off), v128.load(pb)));
         pb += skb;
         off += ska;
       }

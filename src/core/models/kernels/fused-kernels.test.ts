@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { pickBackend } from '../../training/backend';
 import { SeededRandom } from '../../dataset/seeded-random';
 import { autodiffKernels } from './autodiff-kernels';
-import { fusedKernels } from './fused-kernels';
+import { fusedKernels, fusedKernelsWith, sliceSizes } from './fused-kernels';
+import { FusedPool, FusedWorkerError } from './fused-pool';
+import { matmulProgram } from './fused-runtime';
 import type { KernelSet } from './kernel-set';
 
 // Weights and inputs are drawn fresh each run (the seed is in the test's name when it fails).
@@ -29,9 +31,9 @@ function evaluate(k: KernelSet, run: (k: KernelSet, xs: tf.Tensor[]) => tf.Tenso
   });
 }
 
-function expectSame(run: (k: KernelSet, xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], probe: tf.Tensor, names: string[], zero: string[] = []) {
+function expectSame(run: (k: KernelSet, xs: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor[], probe: tf.Tensor, names: string[], zero: string[] = [], fused: KernelSet = fusedKernels) {
   const ref = evaluate(autodiffKernels, run, inputs, probe);
-  const got = evaluate(fusedKernels, run, inputs, probe);
+  const got = evaluate(fused, run, inputs, probe);
   const errors = Object.fromEntries(ref.map((r, i) => [names[i], relError(got[i], r)]));
   for (const [name, e] of Object.entries(errors)) expect(e, `${name}: relative error ${e}`).toBeLessThan(1e-4);
   // Not trivially equal: every gradient of the reference is non-zero, but those that must be
@@ -91,5 +93,32 @@ describe(`fused kernels match the autodiff reference (seed ${seed})`, () => {
     expectSame((k, [x, w]) => k.linear(x as tf.Tensor2D, w as tf.Tensor2D), lin.slice(0, 2), rand([33, 13], 1), ['output', 'loss', 'dx', 'dw']);
     const bm = [rand([5, 30, 7], 1), rand([5, 7, 30], 1)];
     expectSame((k, [a, b]) => k.bmm(a as tf.Tensor3D, b as tf.Tensor3D), bm, rand([5, 30, 30], 1), ['output', 'loss', 'da', 'db']);
+  });
+
+  it('two threads (each half of the batch) give the autodiff gradients, and the same digits every time', () => {
+    expect(sliceSizes(33, 2)).toEqual([17, 16]);
+    expect(sliceSizes(5, 2)).toEqual([5]); // too small to split
+    const two = fusedKernelsWith(2);
+    const [B, T, H] = [33, 30, 16];
+    const inputs = [rand([B, T, F], 1), rand([F, 4 * H], 0.25), rand([H, 4 * H], 0.25), rand([4 * H], 0.25), rand([4 * H], 0.25)];
+    const probe = rand([B, T, H], 1);
+    const run = (ks: KernelSet, [x, wIh, wHh, bIh, bHh]: tf.Tensor[]) => ks.lstm(x as tf.Tensor3D, { wIh: wIh as tf.Tensor2D, wHh: wHh as tf.Tensor2D, bIh: bIh as tf.Tensor1D, bHh: bHh as tf.Tensor1D });
+    expectSame(run, inputs, probe, ['output', 'loss', 'dx', 'dW_ih', 'dW_hh', 'db_ih', 'db_hh'], [], two);
+    const a = evaluate(two, run, inputs, probe).map((t) => Array.from(t.dataSync()));
+    const b = evaluate(two, run, inputs, probe).map((t) => Array.from(t.dataSync()));
+    expect(b).toEqual(a);
+  });
+
+  it('a worker thread that fails fails the pass with its reason', async () => {
+    const pool = new FusedPool(2);
+    try {
+      const ok = matmulProgram(new Float32Array([1, 2]), new Float32Array([3, 4]), 1, 2, 1);
+      expect(pool.run([ok, ok]).map((o) => Array.from(o[0]))).toEqual([[11], [11]]);
+      const bad = { ...ok, calls: [['noSuchKernel'] as [string]] };
+      expect(() => pool.run([ok, bad])).toThrow(FusedWorkerError);
+      expect(() => pool.run([ok, bad])).toThrow(/worker thread 1 failed: .*noSuchKernel|not a function/);
+    } finally {
+      await pool.terminate();
+    }
   });
 });
