@@ -25,6 +25,11 @@ import { kernelSetByName } from '../src/core/models/kernels/choose-kernels';
 import type { ModelType } from '../src/core/models/model-spec';
 import { AdamW } from '../src/core/training/adamw';
 import { pickBackend } from '../src/core/training/backend';
+import { writeOnnx } from '../src/core/export/onnx-export';
+import { loadOnnxClassifier } from '../src/core/export/onnx-classifier';
+import { predictSet } from '../src/core/evaluation/predictions';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { findTorchPython, torchEnv } from './python-torch';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -129,7 +134,7 @@ for (let r = 0; r < repeats; r++) {
 }
 
 console.log(`\ntraining samples/s (best of ${repeats}): ${N} × ${T}×${F}, batch ${BATCH}, hidden ${HIDDEN}, ${LAYERS} layers; tfjs ${tf.version_core} on ${backend.backend}${python ? '; PyTorch CPU, OPENBLAS_NUM_THREADS=1' : ' (no python3 with torch: apt-get install python3-torch python3-h5py libopenblas0-pthread)'}; load average ${load()}`);
-for (const unit of ['wall', 'cpu'] as const) {
+for (const unit of repeats > 0 ? (['wall', 'cpu'] as const) : []) {
   console.log(unit === 'wall' ? '\nwall clock: samples/s' : '\nper CPU-second of the process (all threads)');
   console.log(`model        pytorch (threads) ${kernelNames.map((k) => `${k.padStart(9)}  ratio`).join(' ')}`);
   for (const m of models) {
@@ -137,4 +142,37 @@ for (const unit of ['wall', 'cpu'] as const) {
     const cols = kernelNames.map((k) => `${ours[k][m][unit].toFixed(0).padStart(9)} ${p ? (ours[k][m][unit] / p[unit]).toFixed(2).padStart(6) : '     -'}`);
     console.log(`${m.padEnd(12)} ${p ? `${p[unit].toFixed(0).padStart(7)} (${p.threads})      ` : '      -          '} ${cols.join(' ')}`);
   }
+}
+
+// One-sequence inference (1 × 30 × 84), as predict runs it: median of 200 after 20 warm-up calls.
+const latencyModels = models.filter((m) => m !== 'transformer');
+console.log('\none-sequence inference latency (1 × 30 × 84, hidden 128, two layers), median ms');
+console.log(`model        ${['tfjs-ops', 'fused', 'onnxruntime'].map((k) => k.padStart(12)).join('')}`);
+async function median(f: () => unknown | Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 220; i++) {
+    const t0 = performance.now();
+    await f();
+    if (i >= 20) times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1];
+}
+for (const m of latencyModels) {
+  const one = { keys: ['0'], x: set.x.subarray(0, T * F), y: new Int32Array(1), seqLen: T, numFeatures: F };
+  const spec = { type: m, inputSize: F, seqLen: T, numClasses: C, hiddenSize: HIDDEN, numLayers: LAYERS, dropout: 0.3 };
+  const cols: number[] = [];
+  for (const k of ['tfjs-ops', 'fused']) {
+    const model = createClassifier(spec, 1, kernelSetByName(k));
+    cols.push(await median(() => predictSet(model, one)));
+    model.dispose();
+  }
+  const model = createClassifier(spec, 1, kernelSetByName('fused'));
+  const path = join(mkdtempSync(join(tmpdir(), 'gs-bench-')), 'model.onnx');
+  writeOnnx(path, model, { labels: Array.from({ length: C }, (_, i) => String(i)) });
+  model.dispose();
+  const onnx = await loadOnnxClassifier(path);
+  cols.push(onnx ? await median(() => onnx.probabilities(one.x, 1, T, F)) : NaN);
+  await onnx?.release();
+  console.log(`${m.padEnd(12)} ${cols.map((c) => c.toFixed(3).padStart(12)).join('')}   (load ${load()})`);
 }

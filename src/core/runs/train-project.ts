@@ -53,6 +53,7 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
         // Only when asked, so that runs from before the option keep their resume key.
         augmentation: s.mirror > 0 ? { mirror: s.mirror } : {},
         resume: p.resume,
+        kernels: s.kernels,
       },
       {
         signal: ctx.signal,

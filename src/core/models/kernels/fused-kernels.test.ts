@@ -7,6 +7,14 @@ import { fusedKernels, fusedKernelsWith, sliceSizes } from './fused-kernels';
 import { FusedPool, FusedWorkerError } from './fused-pool';
 import { matmulProgram } from './fused-runtime';
 import type { KernelSet } from './kernel-set';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { predictSet } from '../../evaluation/predictions';
+import { AdamW } from '../../training/adamw';
+import { createClassifier } from '../create-classifier';
+import { loadClassifier, saveClassifier } from '../model-files';
+import { tfjsOpsKernels } from './tfjs-ops-kernels';
 
 // Weights and inputs are drawn fresh each run (the seed is in the test's name when it fails).
 const seed = (Math.random() * 2 ** 32) >>> 0;
@@ -119,6 +127,37 @@ describe(`fused kernels match the autodiff reference (seed ${seed})`, () => {
       expect(() => pool.run([ok, bad])).toThrow(/worker thread 1 failed: .*noSuchKernel|not a function/);
     } finally {
       await pool.terminate();
+    }
+  });
+
+  it('a checkpoint trained with the fused set loads and predicts the same with every kernel set', async () => {
+    for (const type of ['lstm', 'gru'] as const) {
+      const spec = { type, inputSize: 6, seqLen: 10, numClasses: 3, hiddenSize: 12, numLayers: 2, dropout: 0 };
+      const model = createClassifier(spec, 3, fusedKernelsWith(2));
+      const opt = new AdamW(model.params.list(), { lr: 1e-2, weightDecay: 1e-2 });
+      const n = 20;
+      const set = { keys: Array.from({ length: n }, (_, i) => String(i)), x: Float32Array.from({ length: n * 60 }, () => rng.uniform(-1, 1)), y: Int32Array.from({ length: n }, (_, i) => i % 3), seqLen: 10, numFeatures: 6 };
+      for (let step = 0; step < 5; step++) {
+        tf.tidy(() => {
+          const onehot = tf.oneHot(tf.tensor1d(set.y, 'int32'), 3);
+          const x = tf.tensor3d(set.x, [n, 10, 6]);
+          const { grads } = tf.variableGrads(() => tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(model.forward(x, { training: true }))), 1))) as tf.Scalar, model.params.list());
+          opt.apply(grads);
+        });
+      }
+      const dir = mkdtempSync(join(tmpdir(), 'gs-fused-ckpt-'));
+      await saveClassifier(dir, model, { spec, labelMap: { a: 0, b: 1, c: 2 }, labels: ['a', 'b', 'c'], inputShape: [10, 6], hyperparameters: {}, extraction: { numFrames: 10, numFeatures: 6, resampling: null }, kernels: 'fused' });
+      const trained = predictSet(model, set).probabilities;
+      for (const k of [fusedKernels, tfjsOpsKernels, autodiffKernels]) {
+        const { model: loaded } = await loadClassifier(dir, k);
+        const p = predictSet(loaded, set).probabilities;
+        let d = 0;
+        for (let i = 0; i < p.length; i++) d = Math.max(d, Math.abs(p[i] - trained[i]));
+        expect(d, `${type} with ${k.name}`).toBeLessThan(1e-5);
+        loaded.dispose();
+      }
+      opt.dispose();
+      model.dispose();
     }
   });
 });
