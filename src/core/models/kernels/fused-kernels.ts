@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { fusedPool } from './fused-pool';
-import { backwardProgram, columnSums, forwardProgram, matmul, runHere, type Cell, type RecurrentSaved, type RecurrentShape } from './fused-runtime';
+import { backwardProgram, batchedMatmul, columnSums, forwardProgram, matmul, runHere, type Cell, type RecurrentSaved, type RecurrentShape } from './fused-runtime';
 import type { GruWeights, KernelSet, LstmWeights } from './kernel-set';
 
 type CustomGradFn = Parameters<typeof tf.customGrad>[0];
@@ -110,25 +110,16 @@ const linearNoBiasOp = tf.customGrad(((x: tf.Tensor2D, w: tf.Tensor2D) => {
   };
 }) as unknown as CustomGradFn) as unknown as (x: tf.Tensor2D, w: tf.Tensor2D) => tf.Tensor2D;
 
-/** Batched products, one gemm per batch entry. */
-function bmmRaw(a: Float32Array, b: Float32Array, n: number, M: number, K: number, N: number, o: { transA?: boolean; transB?: boolean }): Float32Array {
-  const out = new Float32Array(n * M * N);
-  const sa = M * K;
-  const sb = K * N;
-  for (let i = 0; i < n; i++) out.set(matmul(a.subarray(i * sa, (i + 1) * sa), b.subarray(i * sb, (i + 1) * sb), M, K, N, o), i * M * N);
-  return out;
-}
-
 const bmmOp = tf.customGrad(((a: tf.Tensor3D, b: tf.Tensor3D) => {
   const [n, M, K] = a.shape;
   const N = b.shape[2];
   const as = f32(a);
   const bs = f32(b);
   return {
-    value: tf.tensor3d(bmmRaw(as, bs, n, M, K, N, {}), [n, M, N]),
+    value: tf.tensor3d(batchedMatmul(as, bs, n, M, K, N), [n, M, N]),
     gradFunc: (dy: tf.Tensor3D) => {
       const d = f32(dy);
-      return [tf.tensor3d(bmmRaw(d, bs, n, M, N, K, { transB: true }), [n, M, K]), tf.tensor3d(bmmRaw(as, d, n, K, M, N, { transA: true }), [n, K, N])];
+      return [tf.tensor3d(batchedMatmul(d, bs, n, M, N, K, { transB: true }), [n, M, K]), tf.tensor3d(batchedMatmul(as, d, n, K, M, N, { transA: true }), [n, K, N])];
     },
   };
 }) as unknown as CustomGradFn) as unknown as (a: tf.Tensor3D, b: tf.Tensor3D) => tf.Tensor3D;

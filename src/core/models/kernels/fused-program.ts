@@ -4,7 +4,8 @@
  * thread's instance or is posted to a worker thread's (fused-pool.ts), so there is one definition
  * of each pass and no TypeScript to load in the worker.
  */
-export type Arg = number | { buf: number };
+/** A number, or a pointer: buffer `buf`, `off` floats in. */
+export type Arg = number | { buf: number; off?: number };
 export interface Program {
   /** Float32Array: an input copied in; number: that many floats, uninitialised. */
   buffers: (Float32Array | number)[];
@@ -57,7 +58,7 @@ export function runProgram(exports: WebAssembly.Exports, program: Program): Floa
   program.buffers.forEach((b, i) => {
     if (typeof b !== 'number') new Float32Array(memory.buffer, ptrs[i], b.length).set(b);
   });
-  for (const [name, ...args] of program.calls) fns[name](...args.map((a) => (typeof a === 'number' ? a : ptrs[a.buf])));
+  for (const [name, ...args] of program.calls) fns[name](...args.map((a) => (typeof a === 'number' ? a : ptrs[a.buf] + (a.off ?? 0) * 4)));
   return program.outputs.map((i) => {
     const b = program.buffers[i];
     return new Float32Array(memory.buffer, ptrs[i], typeof b === 'number' ? b : b.length).slice();

@@ -148,6 +148,27 @@ export function matmulProgram(a: Float32Array, b: Float32Array, M: number, K: nu
   return p.build([pc]);
 }
 
+/** n products a[i] · b[i] (a [n, M, K], b [n, K, N]; transA/transB as matmulProgram, per entry) in one program. */
+export function batchedMatmul(a: Float32Array, b: Float32Array, n: number, M: number, K: number, N: number, opts: { transA?: boolean; transB?: boolean } = {}): Float32Array {
+  const p = programBuilder();
+  const pa = p.input(a);
+  let pb = p.input(b);
+  const pc = p.alloc(n * M * N);
+  if (opts.transB) {
+    const t = p.alloc(n * K * N);
+    for (let i = 0; i < n; i++) p.call('transpose', { buf: pb.buf, off: i * K * N }, { buf: t.buf, off: i * K * N }, N, K);
+    pb = t;
+  }
+  for (let i = 0; i < n; i++) {
+    const ai = { buf: pa.buf, off: i * M * K };
+    const bi = { buf: pb.buf, off: i * K * N };
+    const ci = { buf: pc.buf, off: i * M * N };
+    if (opts.transA) p.call('gemm', ai, 1, M, bi, N, ci, N, M, K, N, 0);
+    else p.call('gemm', ai, K, 1, bi, N, ci, N, M, K, N, 0);
+  }
+  return runHere(p.build([pc]))[0];
+}
+
 export function matmul(a: Float32Array, b: Float32Array, M: number, K: number, N: number, opts: { transA?: boolean; transB?: boolean; bias?: Float32Array } = {}): Float32Array {
   return runHere(matmulProgram(a, b, M, K, N, opts))[0];
 }
