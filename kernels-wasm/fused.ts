@@ -61,6 +61,16 @@
  * B(k, j) = b[k * ldb + j], C(i, j) = c[i * ldc + j]. Register-blocked 4 rows × 8 columns.
  */
 export function gemm(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, K: i32, N: i32, acc: i32): void {
+  // K in chunks, so that the rows of B one chunk reads stay in cache while every row block of A
+  // passes over them (a long K otherwise streams all of B from memory once per 4 rows).
+  const KC = 128;
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0);
+    gemmBlock(a + (<usize>(k0 * sak) << 2), sai, sak, b + (<usize>(k0 * ldb) << 2), ldb, c, ldc, M, kc, N, k0 > 0 ? 1 : acc);
+  }
+}
+
+function gemmBlock(a: usize, sai: i32, sak: i32, b: usize, ldb: i32, c: usize, ldc: i32, M: i32, K: i32, N: i32, acc: i32): void {
   const ska = <usize>sak << 2;
   const skb = <usize>ldb << 2;
   let i = 0;
