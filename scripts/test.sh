@@ -28,6 +28,7 @@ suite() { # name, vitest config, report file
 }
 
 stage "test dependencies" bash scripts/ensure-test-deps.sh
+stage "fused kernels rebuild identically" node scripts/build-kernels.mjs --check
 stage "type check" npm run --silent typecheck
 stage "build (electron-vite)" npx electron-vite build
 suite "unit tests" vitest.config.ts unit.json

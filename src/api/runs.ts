@@ -19,6 +19,8 @@ export const TrainingSettings = z.object({
   augment: z.boolean().default(false),
   /** With augment: probability of a left-right mirror (swaps the hands); 0 by default, as it turns swipe_left into swipe_right. */
   mirror: z.number().min(0).max(1).default(0),
+  /** The layer math: 'auto' is the fused WebAssembly SIMD kernels where they run. Not part of a run's identity (resume may change it). */
+  kernels: z.enum(['auto', 'fused', 'tfjs-ops', 'autodiff']).default('auto'),
 });
 export type TrainingSettings = z.infer<typeof TrainingSettings>;
 

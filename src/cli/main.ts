@@ -4,6 +4,7 @@ import { studioVersion } from '../server/node-host';
 import { registerAnnotate } from './commands/annotate';
 import { registerDemo } from './commands/demo';
 import { registerEvaluate } from './commands/evaluate';
+import { registerExport } from './commands/export';
 import { registerExtract } from './commands/extract';
 import { registerImport } from './commands/import';
 import { registerInit } from './commands/init';
@@ -33,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
   registerAnnotate(program);
   registerTrain(program);
   registerEvaluate(program);
+  registerExport(program);
   registerPredict(program);
   registerReport(program);
   try {

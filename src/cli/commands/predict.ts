@@ -22,7 +22,7 @@ export function registerPredict(program: Command): void {
       if (p.detectorWarning) console.log(`Note: ${p.detectorWarning}`);
       console.log(`${p.label}  (confidence ${(100 * p.confidence).toFixed(1)}%)`);
       for (const t of p.top) console.log(`  ${t.label.padEnd(24)} ${(100 * t.probability).toFixed(1).padStart(5)}%`);
-      console.log(`Hands in ${p.frames_with_hands} of ${p.frames} frames; the model saw ${p.extraction.numFrames} frames (${p.extraction.mode === 'middle' ? 'middle window' : 'resampled'}).`);
+      console.log(`Hands in ${p.frames_with_hands} of ${p.frames} frames; the model saw ${p.extraction.numFrames} frames (${p.extraction.mode === 'middle' ? 'middle window' : 'resampled'}); run by ${p.engine === 'onnxruntime' ? 'onnxruntime-node (the exported model.onnx)' : 'TensorFlow.js'}.`);
       if (p.annotated) console.log(`Annotated frames: ${p.annotated.dir} (${p.annotated.files.length} PNG${p.annotated.captioned ? '' : ', no font found for the caption'})`);
     });
 }

@@ -30,6 +30,8 @@ interface TrainFlags {
   mirror?: number;
   resume?: boolean;
   split?: string;
+  kernels: 'auto' | 'fused' | 'tfjs-ops' | 'autodiff';
+  threads?: number;
 }
 
 export function registerTrain(program: Command): void {
@@ -55,6 +57,8 @@ export function registerTrain(program: Command): void {
     .option('--augment', 'augment training sequences (rotation, scale, shift, time stretch, frame drop)')
     .option('--mirror <p>', 'with --augment: probability of a left-right mirror that swaps the hands (default 0; it turns swipe_left into swipe_right)', num('--mirror', (n) => n >= 0 && n <= 1))
     .option('--resume', 'continue the run in --out from its last finished epoch')
+    .addOption(new Option('--kernels <set>', 'layer math: fused WebAssembly SIMD kernels, tfjs ops, or tfjs autodiff (auto: fused where WebAssembly SIMD exists)').choices(['auto', 'fused', 'tfjs-ops', 'autodiff']).default('auto'))
+    .option('--threads <n>', 'threads of the fused kernels, each a slice of the batch (default: one per core)', positiveInt('--threads'))
     .action(async (file: string, f: TrainFlags) => {
       if (f.mirror !== undefined && !f.augment) throw new InvalidInputError('--mirror is part of augmentation: add --augment');
       const result = await withProgress('Training', 'batches', (ctx) =>
@@ -79,6 +83,8 @@ export function registerTrain(program: Command): void {
             augment: Boolean(f.augment),
             augmentation: f.mirror !== undefined ? { mirror: f.mirror } : {},
             resume: Boolean(f.resume),
+            kernels: f.kernels,
+            threads: f.threads,
           },
           {
             signal: ctx.signal,
@@ -95,7 +101,7 @@ export function registerTrain(program: Command): void {
       const s = result.summary;
       for (const w of s.warnings) console.log(`Note: ${w}`);
       console.log(
-        `${s.status === 'early_stopped' ? 'Stopped early' : 'Finished'} after ${s.epochsRun} epochs on ${s.backend.backend} (${s.trainSamplesPerSecond.toFixed(0)} samples/s); ` +
+        `${s.status === 'early_stopped' ? 'Stopped early' : 'Finished'} after ${s.epochsRun} epochs on ${s.backend.backend} with the ${s.kernels} kernels (${s.trainSamplesPerSecond.toFixed(0)} samples/s); ` +
           `best epoch ${s.bestEpoch}, val macro F1 ${s.bestValF1.toFixed(4)}`,
       );
       console.log(`Test: accuracy ${s.test.accuracy.toFixed(4)}, macro F1 ${s.test.macro_f1.toFixed(4)} (${s.split.test} clips)`);

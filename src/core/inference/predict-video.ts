@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { predictSet } from '../evaluation/predictions';
+import { loadOnnxClassifier } from '../export/onnx-classifier';
 import { RunDirError, StudioError } from '../errors';
 import { extractClip } from '../keypoints/extract-clip';
 import type { FrameRecord } from '../keypoints/frame-record';
@@ -28,6 +29,8 @@ export interface VideoPrediction {
   extraction: { numFrames: number; mode: SequenceMode; model: string; detector: string };
   annotated?: { dir: string; files: string[]; captioned: boolean };
   detectorWarning?: string;
+  /** What ran the model: onnxruntime-node for a run exported with `gstudio export --onnx`, else tfjs. */
+  engine?: 'onnxruntime' | 'tfjs';
 }
 
 export interface PredictOptions {
@@ -81,14 +84,33 @@ function checkInput(meta: ModelMetadata): void {
   }
 }
 
-type Classification = Pick<VideoPrediction, 'label' | 'confidence' | 'top' | 'frames_with_hands' | 'frames' | 'window'>;
+type Classification = Pick<VideoPrediction, 'label' | 'confidence' | 'top' | 'frames_with_hands' | 'frames' | 'window' | 'engine'>;
+
+/** The run's exported ONNX model (model/model.onnx), if it is newer than the checkpoint it came from. */
+function exportedOnnx(modelDir: string): string | null {
+  const onnx = join(modelDir, 'model.onnx');
+  if (!existsSync(onnx)) return null;
+  const weights = join(modelDir, 'model.json');
+  return statSync(onnx).mtimeMs >= statSync(weights).mtimeMs ? onnx : null;
+}
 
 /** Per-frame records -> the model's input exactly as in training -> softmax, top classes. */
-function classify(model: SequenceClassifier, meta: ModelMetadata, records: FrameRecord[], mode: SequenceMode): Classification {
+async function classify(model: SequenceClassifier, meta: ModelMetadata, records: FrameRecord[], mode: SequenceMode, modelDir: string): Promise<Classification> {
   const [seqLen, numFeatures] = meta.inputShape;
   const x = shapeSequence(records.map((f) => frameFeatures(f)), seqLen, mode);
-  const p = predictSet(model, { keys: ['clip'], x, y: new Int32Array(1), seqLen, numFeatures });
-  const order = Array.from(p.probabilities, (v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
+  const onnxPath = exportedOnnx(modelDir);
+  const onnx = onnxPath ? await loadOnnxClassifier(onnxPath) : null;
+  let probabilities: Float32Array;
+  if (onnx) {
+    try {
+      probabilities = await onnx.probabilities(x, 1, seqLen, numFeatures);
+    } finally {
+      await onnx.release();
+    }
+  } else {
+    probabilities = predictSet(model, { keys: ['clip'], x, y: new Int32Array(1), seqLen, numFeatures }).probabilities;
+  }
+  const order = Array.from(probabilities, (v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
   const top = order.slice(0, 5).map(([v, i]) => ({ label: meta.labels[i], probability: v }));
   return {
     label: top[0].label,
@@ -97,16 +119,18 @@ function classify(model: SequenceClassifier, meta: ModelMetadata, records: Frame
     frames_with_hands: records.filter((f) => f.hands.length > 0).length,
     frames: records.length,
     window: sequenceIndices(records.length, seqLen, mode),
+    engine: onnx ? 'onnxruntime' : 'tfjs',
   };
 }
 
 /** Classifies keypoints already extracted (or generated, as the demo's are). */
 export async function predictRecords(runOrModelDir: string, records: FrameRecord[]): Promise<Classification> {
   await pickBackend();
-  const { model, meta } = await loadClassifier(modelDirOf(runOrModelDir));
+  const modelDir = modelDirOf(runOrModelDir);
+  const { model, meta } = await loadClassifier(modelDir);
   try {
     checkInput(meta);
-    return classify(model, meta, records, extractionFromModel(meta).mode);
+    return await classify(model, meta, records, extractionFromModel(meta).mode, modelDir);
   } finally {
     model.dispose();
   }
@@ -118,13 +142,14 @@ export async function predictRecords(runOrModelDir: string, records: FrameRecord
  */
 export async function predictVideo(runOrModelDir: string, video: string, options: PredictOptions = {}): Promise<VideoPrediction & { records?: FrameRecord[] }> {
   await pickBackend();
-  const { model, meta } = await loadClassifier(modelDirOf(runOrModelDir));
+  const modelDir = modelDirOf(runOrModelDir);
+  const { model, meta } = await loadClassifier(modelDir);
   try {
     checkInput(meta);
     const ex = extractionFromModel(meta);
     const result = await extractClip(video, { ...ex.pipeline, maxSide: ex.maxSide || undefined, signal: options.signal }, (_r, p) => options.onFrame?.(p.done, p.total));
     if (result.frames.length === 0) throw new StudioError('no_frames', `No frame could be read from ${video}`);
-    const c = classify(model, meta, result.frames, ex.mode);
+    const c = await classify(model, meta, result.frames, ex.mode, modelDir);
     if (c.frames_with_hands === 0) {
       throw new StudioError('no_hands', `No hands were found in any of the ${result.frames.length} frames of ${video}: there is nothing to classify`);
     }

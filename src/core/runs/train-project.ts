@@ -53,6 +53,7 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
         // Only when asked, so that runs from before the option keep their resume key.
         augmentation: s.mirror > 0 ? { mirror: s.mirror } : {},
         resume: p.resume,
+        kernels: s.kernels,
       },
       {
         signal: ctx.signal,
@@ -85,7 +86,8 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
     ctx.progress({ done: total, total, message: 'Predicting every clip with the best model' });
     await storePredictions(store, run.id, run.run_dir);
     ctx.progress({ done: total, total, message: `Done: test accuracy ${result.summary.test.accuracy.toFixed(3)}, macro F1 ${result.summary.test.macro_f1.toFixed(3)}` });
-    store.setRunStatus(run.id, 'done', { backend: result.summary.backend.backend, summary: result.summary });
+    // The run list's backend column names the kernel set too (the Training view shows it as is).
+    store.setRunStatus(run.id, 'done', { backend: `${result.summary.backend.backend} · ${result.summary.kernels} kernels`, summary: result.summary });
     return result.summary;
   } catch (err) {
     const cancelled = ctx.signal.aborted || err instanceof CancelledError;

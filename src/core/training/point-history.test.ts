@@ -11,8 +11,8 @@ import { train } from './train';
 /**
  * The real-data check of issue 4: point_history.csv (5,296 real fingertip trajectories, 16 × (dx, dy))
  * in the reference HDF5 layout, the reference LSTM with the reference hyperparameters, against
- * PyTorch's nn.LSTM on the same file and split. EPOCHS is 20 instead of 50 (for both sides) to keep
- * CI within its budget: tfjs-wasm needs ~7 s per epoch here. See bench/README.md.
+ * PyTorch's nn.LSTM on the same file and split, trained with the fused kernels (issue 10). EPOCHS is 20
+ * instead of 50 (for both sides) to keep CI within its budget. See bench/README.md.
  */
 const EPOCHS = 20;
 const reference = JSON.parse(readFileSync(join(repoRoot, 'bench', 'reference', `pytorch_point_history_${EPOCHS}ep.json`), 'utf8'));
@@ -29,10 +29,11 @@ describe.skipIf(!hasSharedData)('point_history.csv, real data', () => {
     expect(file.labelMap).toEqual({ Stop: 0, Clockwise: 1, 'Counter Clockwise': 2, Move: 3 });
 
     const runDir = join(dir, 'run');
-    const { summary } = await train({ dataPath: h5, runDir, model: 'lstm', epochs: EPOCHS, backend: 'wasm' });
+    const { summary } = await train({ dataPath: h5, runDir, model: 'lstm', epochs: EPOCHS, backend: 'wasm', kernels: 'fused' });
+    expect(summary.kernels).toBe('fused');
     // The same split PyTorch was measured on.
     expect(createHash('sha256').update(readFileSync(join(runDir, 'split.json'))).digest('hex')).toBe(reference.split_sha256);
-    console.log(`point_history LSTM: test macro F1 ${summary.test.macro_f1.toFixed(4)} (PyTorch ${reference.test_macro_f1.toFixed(4)}), best epoch ${summary.bestEpoch}, ${summary.trainSamplesPerSecond.toFixed(0)} samples/s on ${summary.backend.backend}`);
+    console.log(`point_history LSTM: test macro F1 ${summary.test.macro_f1.toFixed(4)} (PyTorch ${reference.test_macro_f1.toFixed(4)}), best epoch ${summary.bestEpoch}, ${summary.trainSamplesPerSecond.toFixed(0)} samples/s on ${summary.backend.backend} with the ${summary.kernels} kernels`);
     expect(Math.abs(summary.test.macro_f1 - reference.test_macro_f1)).toBeLessThanOrEqual(0.02);
   });
 });

@@ -14,7 +14,7 @@ import { clipPredictions, predictSet, type ClipPrediction } from '../evaluation/
 import { confusionMatrixSvg, lineChartSvg } from '../evaluation/svg-charts';
 import { createClassifier } from '../models/create-classifier';
 import type { KernelSet } from '../models/kernels/kernel-set';
-import { tfjsOpsKernels } from '../models/kernels/tfjs-ops-kernels';
+import { chooseKernels } from '../models/kernels/choose-kernels';
 import { loadClassifier, saveClassifier, type ModelMetadata } from '../models/model-files';
 import type { ModelSpec } from '../models/model-spec';
 import type { SequenceClassifier } from '../models/sequence-classifier';
@@ -57,7 +57,7 @@ export interface TrainingCallbacks {
   onEpoch?: (p: EpochProgress) => void;
   /** Stops after the current batch; the last finished epoch's state stays on disk for resume. */
   signal?: AbortSignal;
-  /** The layer math (seam for fused kernels). Default: tfjs ops with hand-written gradients. */
+  /** The layer math (the KernelSet seam). Default: options.kernels ('auto': fused where it runs). */
   kernels?: KernelSet;
 }
 
@@ -135,9 +135,9 @@ function crossEntropy(logits: tf.Tensor2D, y: Int32Array, numClasses: number): t
 export async function train(input: TrainingOptionsInput, callbacks: TrainingCallbacks = {}): Promise<TrainingResult> {
   const o = trainingOptionsSchema.parse(input);
   const files = runFiles(o.runDir);
-  const kernels = callbacks.kernels ?? tfjsOpsKernels;
   const started = performance.now();
   const backend = await pickBackend(o.backend);
+  const kernels = callbacks.kernels ?? chooseKernels(o.kernels, backend.backend, o.threads);
   const warnings: string[] = [];
 
   // Clips an interrupted extraction finished belong in the file before it is read.

@@ -47,6 +47,10 @@ export const trainingOptionsSchema = z.object({
   /** Continue from the run directory's last finished epoch, if there is one. */
   resume: z.boolean().default(false),
   backend: z.enum(['auto', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /** The layer math: 'auto' is the fused WebAssembly SIMD kernels where they run (src/core/models/kernels). */
+  kernels: z.enum(['auto', 'fused', 'tfjs-ops', 'autodiff']).default('auto'),
+  /** Threads of the fused kernels (each a slice of the batch); default: the machine's cores. */
+  threads: z.number().int().positive().max(64).optional(),
 });
 export type TrainingOptionsInput = z.input<typeof trainingOptionsSchema>;
 export type TrainingOptions = z.output<typeof trainingOptionsSchema>;
@@ -57,6 +61,7 @@ export function augmentationOf(o: TrainingOptions) {
 
 /** The options that must match for a resume to continue the same run. */
 export function resumeKey(o: TrainingOptions): string {
-  const { resume: _r, backend: _b, epochs: _e, runDir: _d, ...rest } = o;
+  // How the math runs is not part of the run: a checkpoint continues with any kernel set.
+  const { resume: _r, backend: _b, epochs: _e, runDir: _d, kernels: _k, threads: _t, ...rest } = o;
   return JSON.stringify(rest);
 }

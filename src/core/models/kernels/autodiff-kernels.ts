@@ -7,6 +7,12 @@ import type { GruWeights, KernelSet, LstmWeights } from './kernel-set';
  * an order of magnitude slower than plain ones), but obviously right: the other sets are tested
  * against it.
  */
+/** The time steps of x [B, T, F]; a reshape for T = 1 (tfjs's Unpack gradient fails on one output). */
+function unstackSteps(x: tf.Tensor3D): tf.Tensor2D[] {
+  const [b, t, f] = x.shape;
+  return t === 1 ? [tf.reshape(x, [b, f]) as tf.Tensor2D] : (tf.unstack(x, 1) as tf.Tensor2D[]);
+}
+
 export const autodiffKernels: KernelSet = {
   name: 'autodiff',
   lstm(x, w: LstmWeights) {
@@ -16,7 +22,7 @@ export const autodiffKernels: KernelSet = {
     let h = tf.zeros([b, hs]) as tf.Tensor2D;
     let c = tf.zeros([b, hs]) as tf.Tensor2D;
     const outs: tf.Tensor2D[] = [];
-    const steps = tf.unstack(x, 1) as tf.Tensor2D[];
+    const steps = unstackSteps(x);
     for (let s = 0; s < t; s++) {
       const g = tf.add(tf.add(tf.matMul(steps[s], w.wIh), w.bIh), tf.add(tf.matMul(h, w.wHh), w.bHh)) as tf.Tensor2D;
       const [gi, gf, gg, go] = tf.split(g, 4, 1);
@@ -31,7 +37,7 @@ export const autodiffKernels: KernelSet = {
     const hs = w.wHh.shape[1] / 3;
     let h = tf.zeros([b, hs]) as tf.Tensor2D;
     const outs: tf.Tensor2D[] = [];
-    const steps = tf.unstack(x, 1) as tf.Tensor2D[];
+    const steps = unstackSteps(x);
     for (let s = 0; s < t; s++) {
       const [xr, xz, xn] = tf.split(tf.add(tf.matMul(steps[s], w.wIh), w.bIh), 3, 1);
       const [hr, hz, hn] = tf.split(tf.add(tf.matMul(h, w.wHh), w.bHh), 3, 1);
