@@ -8,6 +8,7 @@ import { registerExtract } from './commands/extract';
 import { registerImport } from './commands/import';
 import { registerInit } from './commands/init';
 import { registerLandmarks } from './commands/landmarks';
+import { registerMerge } from './commands/merge';
 import { registerPredict } from './commands/predict';
 import { registerReport } from './commands/report';
 import { registerServe } from './commands/serve';
@@ -26,6 +27,7 @@ export async function main(argv: string[]): Promise<number> {
   registerServe(program);
   registerLandmarks(program);
   registerExtract(program);
+  registerMerge(program);
   registerAnnotate(program);
   registerTrain(program);
   registerEvaluate(program);

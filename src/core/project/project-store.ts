@@ -364,6 +364,13 @@ export class ProjectStore {
     return this.db.prepare("UPDATE clips SET extract_status = 'stale', updated_at = ? WHERE extract_status = 'done'").run(now()).changes;
   }
 
+  /** Readable clips whose extraction failed, with the reason. */
+  extractFailures(): { id: number; relPath: string; reason: string }[] {
+    return this.db
+      .prepare("SELECT id, rel_path AS relPath, COALESCE(extract_error, '') AS reason FROM clips WHERE status = 'ok' AND extract_status = 'failed' ORDER BY rel_path")
+      .all() as { id: number; relPath: string; reason: string }[];
+  }
+
   setExtractFailure(id: number, reason: string): void {
     this.db.prepare("UPDATE clips SET extract_status = 'failed', extract_error = ?, updated_at = ? WHERE id = ?").run(reason, now(), id);
   }
