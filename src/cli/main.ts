@@ -12,6 +12,7 @@ import { registerMerge } from './commands/merge';
 import { registerPredict } from './commands/predict';
 import { registerReport } from './commands/report';
 import { registerServe } from './commands/serve';
+import { registerSlurm } from './commands/slurm';
 import { registerTrain } from './commands/train';
 
 /** `gstudio`: every pipeline step, headless, on the same code as the studio. */
@@ -33,6 +34,7 @@ export async function main(argv: string[]): Promise<number> {
   registerEvaluate(program);
   registerPredict(program);
   registerReport(program);
+  registerSlurm(program);
   try {
     await program.parseAsync(argv);
     return 0;
