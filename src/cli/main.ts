@@ -10,6 +10,7 @@ import { registerInit } from './commands/init';
 import { registerLandmarks } from './commands/landmarks';
 import { registerMerge } from './commands/merge';
 import { registerPredict } from './commands/predict';
+import { registerRelink } from './commands/relink';
 import { registerReport } from './commands/report';
 import { registerServe } from './commands/serve';
 import { registerSlurm } from './commands/slurm';
@@ -34,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   registerEvaluate(program);
   registerPredict(program);
   registerReport(program);
+  registerRelink(program);
   registerSlurm(program);
   try {
     await program.parseAsync(argv);

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { extractFolder, extractProject, failuresOf, parseShard, readShardLog, shardName, type ExtractionSummary } from '../../core/extraction';
+import { extractFolder, extractProject, failuresOf, parseShard, partStates, readShardLog, shardName, type ExtractionSummary } from '../../core/extraction';
 import { ProjectStore } from '../../core/project';
 import { workerScript } from '../../workers/worker-script';
 import { addVisionOptions, settingsFromFlags, wholeNumber, type VisionFlags } from '../extraction-options';
@@ -54,6 +54,8 @@ export function registerExtract(program: Command): void {
       for (const c of failed) console.log(`  failed ${c.relPath}: ${c.extractError}`);
       if (failed.length > 0) console.log(`Retry the failed clips with: gstudio extract ${source} --failed`);
       console.log(`Project: ${counts.done} clips extracted, ${counts.pending + counts.stale} to extract, ${counts.failed} failed, ${counts.unreadable} unreadable`);
+      const parts = partStates(summary.outFile);
+      if (parts.length > 0) console.log(`${parts.length} part file(s) of a sharded extraction are not merged yet: gstudio merge ${source}`);
       return;
     }
     if (!flags.out) throw new Error('--out FILE.h5 is needed when the source is a videos root (or give a project folder)');
