@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { realpathSync } from 'node:fs';
-import { relative } from 'node:path';
-import { clusterStatus, resubmitShards, submitExtraction, type ClusterStatus } from '../../core/slurm';
+import { dirname, relative } from 'node:path';
+import { clusterStatus, resubmitShards, shellQuote, submitExtraction, type ClusterStatus } from '../../core/slurm';
 import { InvalidInputError } from '../../core/errors';
 import { addVisionOptions, settingsFromFlags, wholeNumber, type VisionFlags } from '../extraction-options';
 
@@ -44,7 +44,7 @@ export function registerSlurm(program: Command): void {
     console.log(`Merge script: ${r.scripts.merge}`);
     if (!r.submission) {
       console.log('Dry run: nothing submitted. To submit by hand:');
-      console.log(`  jid=$(sbatch --parsable ${r.scripts.extract}) && sbatch --dependency=afterok:$jid --kill-on-invalid-dep=yes ${r.scripts.merge}`);
+      console.log(`  cd ${shellQuote(dirname(dirname(r.scripts.extract)))} && jid=$(sbatch --parsable slurm/extract.sbatch) && sbatch --dependency=afterok:$jid --kill-on-invalid-dep=yes slurm/merge.sbatch`);
       return;
     }
     console.log(`Submitted array job ${r.submission.arrayJob} (${flags.shards} tasks) and merge job ${r.submission.mergeJob} (runs after every task succeeded)`);

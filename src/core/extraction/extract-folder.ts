@@ -25,15 +25,15 @@ export async function extractFolder(
   const scan = scanVideoFolder(root);
   const failures: { relPath: string; reason: string }[] = [];
   const request = {
-      clips: scan.clips.map((c, i) => ({ id: i + 1, relPath: c.relPath, absPath: join(root, c.relPath), className: c.className })),
-      outFile: resolve(outFile),
-      settings,
-      classes: scan.classes,
-      // Every clip of the folder goes through the run: with --redo, new settings rebuild the file.
-      redo: options.redo,
-      replaceAll: options.redo,
-      workerScript,
-      onClip: (o: ClipOutcome) => o.error !== undefined && failures.push({ relPath: o.clip.relPath, reason: o.error }),
+    clips: scan.clips.map((c, i) => ({ id: i + 1, relPath: c.relPath, absPath: join(root, c.relPath), className: c.className })),
+    outFile: resolve(outFile),
+    settings,
+    classes: scan.classes,
+    // Every clip of the folder goes through the run: with --redo, new settings rebuild the file.
+    redo: options.redo,
+    replaceAll: options.redo,
+    workerScript,
+    onClip: (o: ClipOutcome) => o.error !== undefined && failures.push({ relPath: o.clip.relPath, reason: o.error }),
   };
   const summary = options.shard ? await runShardExtraction(request, { shard: options.shard, retryFailed: options.redo }, ctx) : await runExtraction(request, ctx);
   return { summary, failures, skippedFiles: scan.skipped };

@@ -13,7 +13,6 @@ export interface BatchScriptInput extends ClusterOptions {
   /** The gstudio to run on the nodes: [absolute node, absolute bin/gstudio.mjs]. */
   gstudio: [string, string];
   settings: ExtractionSettings;
-  logDir: string;
 }
 
 /** Single-quoted for bash, whatever the text holds. */
@@ -35,6 +34,7 @@ export function extractionFlags(s: ExtractionSettings): string[] {
   ];
 }
 
+/** Logs go below the job's working directory, the project (sbatch --chdir): no path in a #SBATCH line, which sbatch would split at a space. */
 function header(o: BatchScriptInput, name: string, output: string): string[] {
   return [
     '#!/bin/bash',
@@ -55,7 +55,7 @@ export function extractScript(o: BatchScriptInput): string {
   const [node, bin] = o.gstudio;
   const cpus = o.cpusPerTask ?? 1;
   return [
-    ...header(o, 'gstudio-extract', `${o.logDir}/extract-%A_%a.out`),
+    ...header(o, 'gstudio-extract', 'slurm/logs/extract-%A_%a.out'),
     `#SBATCH --array=1-${o.shards}`,
     `#SBATCH --cpus-per-task=${cpus}`,
     '# Written by gstudio slurm extract: extracts one shard of the project\'s clips per array task.',
@@ -69,7 +69,7 @@ export function extractScript(o: BatchScriptInput): string {
 export function mergeScript(o: BatchScriptInput): string {
   const [node, bin] = o.gstudio;
   return [
-    ...header(o, 'gstudio-merge', `${o.logDir}/merge-%j.out`),
+    ...header(o, 'gstudio-merge', 'slurm/logs/merge-%j.out'),
     '#SBATCH --cpus-per-task=1',
     '# Written by gstudio slurm extract: merges the shards\' part files into the project.',
     'set -euo pipefail',

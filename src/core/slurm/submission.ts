@@ -65,7 +65,7 @@ export function submitExtraction(req: SubmitRequest): SubmitResult {
   }
   const files = slurmFiles(projectDir);
   mkdirSync(files.logs, { recursive: true });
-  const input: BatchScriptInput = { ...req, projectDir, logDir: files.logs };
+  const input: BatchScriptInput = { ...req, projectDir };
   writeFileSync(files.extract, extractScript(input));
   writeFileSync(files.merge, mergeScript(input));
   chmodSync(files.extract, 0o755);
