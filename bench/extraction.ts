@@ -15,6 +15,7 @@ import { workerScript } from '../src/workers/worker-script';
 import { decodeVideo, type RgbFrame } from '../src/core/video/decode';
 import { createHandPipeline } from '../src/core/vision/hand-pipeline';
 import { sharedData } from '../src/test-support/shared-data';
+import { shardBench } from './shard-run';
 
 const video = sharedData('video', 'hand_test_640x360.mp4');
 // The detector rows use the shared copy of YOLOX-nano (never downloaded by the bench).
@@ -118,6 +119,7 @@ async function main() {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+  await shardBench();
 }
 
 main().catch((e) => {

@@ -8,6 +8,9 @@ command -v xvfb-run >/dev/null 2>&1 || need+=(xvfb xauth)
 /usr/bin/python3 -c 'import h5py' >/dev/null 2>&1 || need+=(python3-h5py)
 # A maintained ffmpeg/ffprobe (Debian's 5.1), which the studio prefers to the bundled 2018 build.
 [ -x /usr/bin/ffmpeg ] && [ -x /usr/bin/ffprobe ] || need+=(ffmpeg)
+# A one-node SLURM for src/cli/slurm.test.ts (started and stopped by scripts/slurm-local.sh).
+command -v slurmctld >/dev/null 2>&1 || need+=(slurm-wlm)
+command -v munged >/dev/null 2>&1 || need+=(munge)
 fc-list >/dev/null 2>&1 || need+=(fontconfig)
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi

@@ -31,6 +31,8 @@ export const ExtractionStatus = z.object({
   /** The settings recorded in the keypoints file (null: no file, or a file without them). */
   recorded: z.record(z.string(), z.unknown()).nullable().default(null),
   counts: z.object({ done: z.number().int(), failed: z.number().int(), pending: z.number().int(), stale: z.number().int(), unreadable: z.number().int() }),
+  /** Part files of a sharded extraction (gstudio extract --shard) not merged into the keypoints file yet. */
+  parts: z.array(z.object({ shard: z.string(), clips: z.number().int(), finished: z.boolean() })).default([]),
 });
 export type ExtractionStatus = z.infer<typeof ExtractionStatus>;
 
@@ -51,3 +53,16 @@ export interface ExtractionSummary {
   settingsChanged?: string[];
   detectorWarning?: string;
 }
+
+/** What `extraction.merge` did (the parts' clips into the keypoints file, their outcomes into the project). */
+export const MergeSummary = z.object({
+  parts: z.number().int(),
+  added: z.number().int(),
+  alreadyIn: z.number().int(),
+  clips: z.number().int(),
+  failed: z.array(z.object({ relPath: z.string(), reason: z.string() })),
+  /** Clips no part has (and that did not fail). */
+  missing: z.array(z.string()),
+  missingShards: z.array(z.string()),
+});
+export type MergeSummary = z.infer<typeof MergeSummary>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Clip, ClipFilter, ClipPage, LabelChange, LabelEvent } from './clips';
-import { ExtractionSettings, ExtractionStatus } from './extraction';
+import { ExtractionSettings, ExtractionStatus, MergeSummary } from './extraction';
 import { JobInfo } from './jobs';
 import { ClipKeypoints } from './keypoints';
 import { PredictionDetail, PredictionId, PredictionSummary } from './predictions';
@@ -59,6 +59,8 @@ export const methods = {
       .strict(),
     z.object({ jobId: z.string() }),
   ),
+  'extraction.merge': method(z.object({ partial: z.boolean().optional() }).strict(), MergeSummary),
+  'project.relink': method(z.object({ videoRoot: PathString }).strict(), ProjectSummary),
   'training.defaults': method(Empty, TrainingSettings),
   'training.start': method(
     z.object({ settings: TrainingSettings.partial().strict().optional(), resumeRunId: Id.optional() }).strict(),

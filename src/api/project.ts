@@ -25,10 +25,20 @@ export type ClipCounts = z.infer<typeof ClipCounts>;
 export const ClassSummary = ClipCounts.extend({ id: z.number().int(), name: z.string() });
 export type ClassSummary = z.infer<typeof ClassSummary>;
 
+/** Something about the project that needs the user (shown where the project opens, and by the CLI). */
+export const ProjectNotice = z.object({
+  /** parts_to_merge: a sharded extraction's part files wait for the merge (extraction.merge);
+   *  video_root_missing: the clips' folder is not on this machine (project.relink). */
+  kind: z.enum(['parts_to_merge', 'video_root_missing']),
+  message: z.string(),
+});
+export type ProjectNotice = z.infer<typeof ProjectNotice>;
+
 export const ProjectSummary = z.object({
   project: ProjectInfo,
   classes: z.array(ClassSummary),
   totals: ClipCounts,
+  notices: z.array(ProjectNotice).optional(),
 });
 export type ProjectSummary = z.infer<typeof ProjectSummary>;
 

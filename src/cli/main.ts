@@ -9,9 +9,12 @@ import { registerExtract } from './commands/extract';
 import { registerImport } from './commands/import';
 import { registerInit } from './commands/init';
 import { registerLandmarks } from './commands/landmarks';
+import { registerMerge } from './commands/merge';
 import { registerPredict } from './commands/predict';
+import { registerRelink } from './commands/relink';
 import { registerReport } from './commands/report';
 import { registerServe } from './commands/serve';
+import { registerSlurm } from './commands/slurm';
 import { registerTrain } from './commands/train';
 import { installSafeConsole } from './terminal-text';
 import { describeBinary } from '../core/video/binaries';
@@ -31,12 +34,15 @@ export async function main(argv: string[]): Promise<number> {
   registerServe(program);
   registerLandmarks(program);
   registerExtract(program);
+  registerMerge(program);
   registerAnnotate(program);
   registerTrain(program);
   registerEvaluate(program);
   registerExport(program);
   registerPredict(program);
   registerReport(program);
+  registerRelink(program);
+  registerSlurm(program);
   try {
     await program.parseAsync(argv);
     return 0;

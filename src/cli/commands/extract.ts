@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { extractFolder, extractProject, type ExtractionSummary } from '../../core/extraction';
+import { extractFolder, extractProject, failuresOf, parseShard, partStates, readShardLog, shardName, type ExtractionSummary } from '../../core/extraction';
 import { ProjectStore } from '../../core/project';
 import { workerScript } from '../../workers/worker-script';
 import { addVisionOptions, settingsFromFlags, wholeNumber, type VisionFlags } from '../extraction-options';
@@ -12,6 +12,7 @@ interface ExtractFlags extends VisionFlags {
   mode: 'middle' | 'resample';
   redo?: boolean;
   failed?: boolean;
+  shard?: string;
 }
 
 export function registerExtract(program: Command): void {
@@ -24,12 +25,23 @@ export function registerExtract(program: Command): void {
     .addOption(new Option('--mode <mode>', 'long clips: middle window (reference) or resample over the whole clip').choices(['middle', 'resample']).default('middle'))
     .option('--workers <n>', 'worker processes (default: one per core)', wholeNumber('--workers'), 0)
     .option('--redo', 'extract every clip again (needed to change the settings of an extracted file)')
-    .option('--failed', 'retry only the clips whose extraction failed (project)');
+    .option('--failed', 'retry only the clips whose extraction failed (project)')
+    .option('--shard <I/N|auto>', 'extract only the I-th of N slices of the clips into a part file beside the keypoints file (auto: from the SLURM array task); combine them with gstudio merge');
   addVisionOptions(cmd).action(async (source: string, flags: ExtractFlags) => {
     const settings = settingsFromFlags(flags);
+    const shard = flags.shard === undefined ? undefined : parseShard(flags.shard);
     const clipWorker = workerScript('clip-worker');
     // --redo starts over each time: going on from where it stopped is the same command without it.
     const onCancel = flags.redo ? 'finished clips are kept; run the command again without --redo to go on from there' : undefined;
+    if (ProjectStore.exists(source) && shard) {
+      const summary = await withProgress(`Extracting ${shardName(shard)}`, 'clips', (ctx) =>
+        extractProject({ projectDir: source, settings, outFile: flags.out, which: flags.redo ? 'all' : flags.failed ? 'failed' : 'pending', shard }, ctx, clipWorker),
+      { onCancel });
+      printSummary(summary);
+      printShardFailures(summary.outFile);
+      console.log(`When every shard is done: gstudio merge ${source}`);
+      return;
+    }
     if (ProjectStore.exists(source)) {
       const summary = await withProgress('Extracting', 'clips', (ctx) =>
         extractProject({ projectDir: source, settings, outFile: flags.out, which: flags.redo ? 'all' : flags.failed ? 'failed' : 'pending' }, ctx, clipWorker),
@@ -42,14 +54,22 @@ export function registerExtract(program: Command): void {
       for (const c of failed) console.log(`  failed ${c.relPath}: ${c.extractError}`);
       if (failed.length > 0) console.log(`Retry the failed clips with: gstudio extract ${source} --failed`);
       console.log(`Project: ${counts.done} clips extracted, ${counts.pending + counts.stale} to extract, ${counts.failed} failed, ${counts.unreadable} unreadable`);
+      const parts = partStates(summary.outFile);
+      if (parts.length > 0) console.log(`${parts.length} part file(s) of a sharded extraction are not merged yet: gstudio merge ${source}`);
       return;
     }
     if (!flags.out) throw new Error('--out FILE.h5 is needed when the source is a videos root (or give a project folder)');
-    const result = await withProgress('Extracting', 'clips', (ctx) => extractFolder(source, flags.out!, settings, ctx, clipWorker, { redo: flags.redo }), { onCancel });
+    const result = await withProgress('Extracting', 'clips', (ctx) => extractFolder(source, flags.out!, settings, ctx, clipWorker, { redo: flags.redo, shard }), { onCancel });
     for (const s of result.skippedFiles) console.log(`  skipped ${s.path}: ${s.reason}`);
     printSummary(result.summary);
     for (const f of result.failures) console.log(`  failed ${f.relPath}: ${f.reason}`);
+    if (shard) console.log(`When every shard is done: gstudio merge ${flags.out}`);
   });
+}
+
+/** A shard's failures, this run's and earlier ones (its log keeps them until the merge). */
+function printShardFailures(partFile: string): void {
+  for (const f of failuresOf(readShardLog(partFile))) console.log(`  failed ${f.relPath}: ${f.reason}`);
 }
 
 function printSummary(s: ExtractionSummary): void {

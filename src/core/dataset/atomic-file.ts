@@ -13,9 +13,11 @@ export function tempPathFor(path: string): string {
 /**
  * Removes the temporary files of `path` whose writer is gone (a kill -9 during a merge leaves
  * `.keypoints.h5.tmp-<pid>-…`, as large as the file): the pid in the name is not running here and
- * the file has not changed for a while. Returns the names removed.
+ * the file has not changed for `minAgeMs` (a writer on another machine sharing the disk has a pid
+ * that is not running here; a caller holding the file's writer lock knows there is none and passes 0).
+ * Returns the names removed.
  */
-export function removeStaleTemps(path: string, now = Date.now()): string[] {
+export function removeStaleTemps(path: string, minAgeMs = STALE_AFTER_MS, now = Date.now()): string[] {
   const prefix = `.${basename(path)}.tmp-`;
   const dir = dirname(path);
   const removed: string[] = [];
@@ -30,7 +32,7 @@ export function removeStaleTemps(path: string, now = Date.now()): string[] {
     const pid = Number(name.slice(prefix.length).split('-')[0]);
     if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isProcessAlive(pid)) continue;
     try {
-      if (now - statSync(join(dir, name)).mtimeMs < STALE_AFTER_MS) continue;
+      if (now - statSync(join(dir, name)).mtimeMs < minAgeMs) continue;
       rmSync(join(dir, name), { force: true, recursive: true });
       removed.push(name);
     } catch {
@@ -68,3 +70,4 @@ export async function replaceAtomically(path: string, write: (tempPath: string) 
     throw err;
   }
 }
+

@@ -12,3 +12,4 @@ export * from './augmentation';
 export * from './keypoint-csv';
 export { checkHdf5File } from './hdf5-module';
 export * from './synthetic-sequences';
+export * from './merge-sequence-files';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { JobContext } from '../jobs/job-context';
 import { ProjectStore, projectFiles } from '../project';
 import { ExtractionSettings } from './extraction-settings';
+import { runShardExtraction } from './extract-shard';
 import { runExtraction, type ExtractionSummary } from './run-extraction';
 
 export const ExtractProjectParams = z.object({
@@ -12,6 +13,8 @@ export const ExtractProjectParams = z.object({
   /** Another HDF5 file than the project's keypoints.h5. */
   outFile: z.string().min(1).optional(),
   settings: ExtractionSettings.default(ExtractionSettings.parse({})),
+  /** Only this slice of the clips, into its own part file (`gstudio merge` combines the parts). */
+  shard: z.object({ index: z.number().int().positive(), count: z.number().int().positive() }).optional(),
 });
 export type ExtractProjectParams = z.input<typeof ExtractProjectParams>;
 
@@ -22,10 +25,19 @@ export async function extractProject(raw: unknown, ctx: JobContext, workerScript
   try {
     const root = store.videoRoot();
     const clips = store.clipsForExtraction(params.which, params.clipIds).map((c) => ({ ...c, absPath: join(root, c.relPath) }));
+    const outFile = params.outFile ?? projectFiles(store.dir).keypoints;
+    if (params.shard) {
+      // A shard leaves the project's database alone: its outcomes go to its part's log, for the merge.
+      return await runShardExtraction(
+        { clips, outFile, settings: params.settings, classes: store.classNames(), redo: params.which !== 'pending', replaceAll: params.which === 'all', workerScript },
+        { shard: params.shard, retryFailed: params.which !== 'pending' },
+        ctx,
+      );
+    }
     return await runExtraction(
       {
         clips,
-        outFile: params.outFile ?? projectFiles(store.dir).keypoints,
+        outFile,
         settings: params.settings,
         classes: store.classNames(),
         redo: params.which !== 'pending',

@@ -3,3 +3,8 @@ export * from './extract-folder';
 export * from './extract-project';
 export * from './run-extraction';
 export * from './recover-keypoints';
+export * from './shard';
+export * from './shard-log';
+export * from './extract-shard';
+export * from './merge-parts';
+export * from './merge-project';

@@ -1,9 +1,6 @@
 import type { JobContext } from '../jobs/job-context';
 import { ProgressMeter } from '../jobs/progress-meter';
-import { existsSync } from 'node:fs';
-import { basename } from 'node:path';
-import { openWriter, readRecordedExtraction } from '../dataset';
-import { DatasetFileError, errorMessage, StudioError } from '../errors';
+import { errorMessage, StudioError } from '../errors';
 import { INPUT_SIZE } from '../keypoints/frame-record';
 import type { ClipExtraction } from '../keypoints/extract-clip';
 import { frameFeatures } from '../keypoints/frame-features';
@@ -12,7 +9,8 @@ import { ClipPool } from './clip-pool';
 import { clipsWithoutHands } from './clips-without-hands';
 import { writeFailure } from './write-failure';
 import type { ExtractionSummary } from '../../api/extraction';
-import { labelMapFor, recordedSettings, settingsDifferences, workerCount, type ExtractionSettings } from './extraction-settings';
+import { workerCount, type ExtractionSettings } from './extraction-settings';
+import { openExtractionFile } from './open-extraction-file';
 
 export interface ExtractionClip {
   /** The caller's id (the project store's clip id, or an index). */
@@ -63,27 +61,7 @@ export interface ExtractionRequest {
  */
 export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Promise<ExtractionSummary> {
   const { settings } = req;
-  const labelMap = labelMapFor(req.classes);
-  const extraction = recordedSettings(settings, INPUT_SIZE);
-  const redoAll = 'extract every clip again (Extraction view: "Extract all again"; gstudio extract --redo)';
-  let recorded: Record<string, unknown> | null = null;
-  let damaged = false;
-  try {
-    recorded = existsSync(req.outFile) ? await readRecordedExtraction(req.outFile) : null;
-  } catch (err) {
-    if (!(err instanceof DatasetFileError)) throw err;
-    // A damaged file cannot be added to; extracting every clip writes a new one in its place.
-    if (!req.replaceAll) throw new StudioError('keypoints_damaged', `${err.message.replace(/: re-run extraction$/, '')}: ${redoAll} to write it anew`);
-    damaged = true;
-  }
-  const changed = recorded ? settingsDifferences(recorded, extraction) : [];
-  if (changed.length > 0 && !req.replaceAll) {
-    throw new StudioError(
-      'settings_changed',
-      `${basename(req.outFile)} was extracted with other settings (${changed.join(', ')}): ${redoAll} to use these, or set them back`,
-    );
-  }
-  const writer = await openWriter(req.outFile, { labelMap, extraction, flushEvery: 200, fresh: changed.length > 0 || damaged });
+  const { writer, changed } = await openExtractionFile(req);
   if (changed.length > 0) req.onSettingsChanged?.(changed);
   const todo = req.redo ? req.clips : req.clips.filter((c) => !writer.hasClip(c.relPath));
   const skipped = req.clips.length - todo.length;

@@ -2,12 +2,13 @@ import type Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { LOW_CONFIDENCE, type Clip, type ClipFilter, type ClipPage, type ClassSummary, type JobInfo, type ProjectInfo, type ProjectSummary } from '../../api';
-import { NotFoundError, ProjectError } from '../errors';
+import { NotFoundError, ProjectError, StudioError } from '../errors';
 import { CLIP_FROM, CLIP_SELECT, toClip, type ClipRow } from './clip-row';
 import { openDatabase } from './database';
 import { LabelHistory } from './label-history';
 import { SCHEMA_VERSION } from './migrations';
 import { projectFiles } from './paths';
+import { fromStoredPath, pathFromProject, toStoredPath } from './stored-path';
 
 /** Metadata that probing fills in. */
 export interface ProbeFields {
@@ -111,17 +112,26 @@ export class ProjectStore {
       video_root: string | null;
       created_at: string;
     };
-    return { dir: this.dir, name: row.name, videoRoot: row.video_root, createdAt: row.created_at, schemaVersion: SCHEMA_VERSION };
+    return { dir: this.dir, name: row.name, videoRoot: row.video_root === null ? null : fromStoredPath(this.dir, row.video_root), createdAt: row.created_at, schemaVersion: SCHEMA_VERSION };
   }
 
+  /** Recorded relative to the project where the folder is below it, and also as a path from the project (a way to find it after both moved). */
   setVideoRoot(root: string): void {
-    this.db.prepare('UPDATE project SET video_root = ? WHERE id = 1').run(resolve(root));
+    this.db.prepare('UPDATE project SET video_root = ? WHERE id = 1').run(toStoredPath(this.dir, root));
+    this.setSetting('videoRootFromProject', pathFromProject(this.dir, root));
   }
 
+  /** The video folder on this machine; a clear error (and how to point it elsewhere) where it is missing. */
   videoRoot(): string {
     const root = this.info().videoRoot;
     if (!root) throw new ProjectError('This project has no video folder yet: import one first');
-    return root;
+    if (existsSync(root)) return root;
+    const fromProject = this.setting('videoRootFromProject');
+    if (typeof fromProject === 'string' && existsSync(resolve(this.dir, fromProject))) return resolve(this.dir, fromProject);
+    throw new StudioError(
+      'video_root_missing',
+      `The project's video folder ${root} is not on this machine: point the project to where the clips are with "gstudio relink ${this.dir} <videos folder>"`,
+    );
   }
 
   summary(): ProjectSummary {
@@ -364,6 +374,13 @@ export class ProjectStore {
     return this.db.prepare("UPDATE clips SET extract_status = 'stale', updated_at = ? WHERE extract_status = 'done'").run(now()).changes;
   }
 
+  /** Readable clips whose extraction failed, with the reason. */
+  extractFailures(): { id: number; relPath: string; reason: string }[] {
+    return this.db
+      .prepare("SELECT id, rel_path AS relPath, COALESCE(extract_error, '') AS reason FROM clips WHERE status = 'ok' AND extract_status = 'failed' ORDER BY rel_path")
+      .all() as { id: number; relPath: string; reason: string }[];
+  }
+
   setExtractFailure(id: number, reason: string): void {
     this.db.prepare("UPDATE clips SET extract_status = 'failed', extract_error = ?, updated_at = ? WHERE id = ?").run(reason, now(), id);
   }
@@ -373,7 +390,7 @@ export class ProjectStore {
   createRun(name: string, modelType: string, params: unknown, runDir: string): number {
     const info = this.db
       .prepare("INSERT INTO runs (name, model_type, params, status, run_dir, created_at) VALUES (?, ?, ?, 'queued', ?, ?)")
-      .run(name, modelType, JSON.stringify(params), runDir, now());
+      .run(name, modelType, JSON.stringify(params), toStoredPath(this.dir, runDir), now());
     return Number(info.lastInsertRowid);
   }
 
@@ -390,7 +407,7 @@ export class ProjectStore {
   run(id: number): RunRow {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RunRow | undefined;
     if (!row) throw new NotFoundError(`Run ${id}`);
-    return row;
+    return { ...row, run_dir: row.run_dir && fromStoredPath(this.dir, row.run_dir) };
   }
 
   runs(): (RunRow & { epoch_count: number; best_val_f1: number | null })[] {
@@ -400,7 +417,8 @@ export class ProjectStore {
            (SELECT MAX(val_f1) FROM epochs e WHERE e.run_id = r.id) AS best_val_f1
          FROM runs r ORDER BY r.id DESC`,
       )
-      .all() as (RunRow & { epoch_count: number; best_val_f1: number | null })[];
+      .all()
+      .map((r) => ({ ...(r as RunRow), run_dir: (r as RunRow).run_dir && fromStoredPath(this.dir, (r as RunRow).run_dir) })) as (RunRow & { epoch_count: number; best_val_f1: number | null })[];
   }
 
   /** Runs a crashed process left 'running' or 'queued'. */

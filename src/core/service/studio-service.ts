@@ -18,7 +18,8 @@ import {
 } from '../../api';
 import { StudioError, errorMessage } from '../errors';
 import { JobRunner, WorkerLedger, type Spawner } from '../jobs';
-import { importVideoFolder, ProjectStore, projectFiles } from '../project';
+import { importVideoFolder, ProjectStore, projectFiles, relinkVideoRoot } from '../project';
+import { mergeInProject, projectNotices, unmergedParts } from './sharded-extraction';
 import { getPrediction, listPredictions, newPrediction, predictionVideo as predictVideoPath } from '../inference/project-predictions';
 import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
 import { journalDirFor } from '../dataset/clip-journal';
@@ -117,7 +118,12 @@ export class StudioService {
       return this.requireStore().summary();
     },
     'project.open': ({ dir }) => this.openProject(dir),
-    'project.summary': () => this.store?.summary() ?? null,
+    'project.summary': () => (this.store ? this.summaryWithNotices() : null),
+    'project.relink': ({ videoRoot }) => {
+      relinkVideoRoot(this.requireStore(), videoRoot);
+      this.emit({ type: 'project', what: 'clips' });
+      return this.summaryWithNotices();
+    },
     'clips.import': async ({ videoRoot }) => {
       const store = this.requireStore();
       this.ensureIdle('probe');
@@ -166,6 +172,12 @@ export class StudioService {
       store.setSetting('extraction', merged);
       const params = { projectDir: store.dir, which: which === 'selected' ? 'all' : which, clipIds: which === 'selected' ? clipIds : undefined, settings: merged };
       return { jobId: this.startJob('extract', params) };
+    },
+    'extraction.merge': async ({ partial }) => {
+      this.ensureIdle('extract');
+      const summary = await mergeInProject(this.requireStore(), partial);
+      this.emit({ type: 'project', what: 'clips' });
+      return summary;
     },
     'training.defaults': () => this.trainingDefaults(),
     'training.start': async ({ settings, resumeRunId }) => {
@@ -233,7 +245,13 @@ export class StudioService {
       (n) => n > 0 && this.emit({ type: 'project', what: 'clips' }),
       (e) => console.error(`Could not merge the keypoints an interrupted extraction left: ${errorMessage(e)}`),
     );
-    return store.summary();
+    return this.summaryWithNotices();
+  }
+
+  /** The summary with what the project needs from the user (parts to merge, a missing video folder). */
+  private summaryWithNotices() {
+    const store = this.requireStore();
+    return { ...store.summary(), notices: projectNotices(store) };
   }
 
   private setStore(store: ProjectStore) {
@@ -292,6 +310,7 @@ export class StudioService {
       fileExists: existsSync(file),
       counts: store.extractionCounts(),
       recorded: null,
+      parts: unmergedParts(store),
     };
   }
 
