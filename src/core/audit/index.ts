@@ -1,0 +1,3 @@
+export * from './confident-learning';
+export * from './stratified-folds';
+export * from './audit-keypoints';
