@@ -32,6 +32,8 @@ export const AuditReport = z.object({
   clips: z.number().int(),
   flagged: z.number().int(),
   noiseOverall: z.number(),
+  /** Share of audited clips whose out-of-fold prediction is their given label: near chance, the scores mean little. */
+  outOfFoldAccuracy: z.number(),
   perClass: z.array(AuditClassNoise),
   /** C[given][true] over `labels`. */
   confidentJoint: z.array(z.array(z.number().int())),
@@ -76,7 +78,10 @@ export const AuditQueueRow = z.object({
 export type AuditQueueRow = z.infer<typeof AuditQueueRow>;
 
 export const AuditQueue = z.object({
+  /** The latest finished audit, whose flagged clips the queue lists. */
   audit: AuditInfo.nullable(),
+  /** The latest audit of any status (running, failed, cancelled), when newer than `audit`. */
+  latest: AuditInfo.nullable(),
   rows: z.array(AuditQueueRow),
 });
 export type AuditQueue = z.infer<typeof AuditQueue>;

@@ -229,6 +229,13 @@ export async function auditKeypoints(raw: AuditKeypointsOptions, cb: AuditCallba
     c.suggested = issue.suggested;
     c.rank = r + 1;
   });
+  let agree = 0;
+  for (const c of clips) if (c.probabilities.indexOf(Math.max(...c.probabilities)) === c.label) agree++;
+  const outOfFoldAccuracy = clips.length ? agree / clips.length : 0;
+  const kinds = new Set(clips.map((c) => c.label)).size;
+  if (outOfFoldAccuracy < Math.min(0.9, 2 / kinds)) {
+    warnings.push(`the fold models agree with only ${(100 * outOfFoldAccuracy).toFixed(0)}% of the labels (chance is about ${(100 / kinds).toFixed(0)}%): they have not learned enough for the scores to mean much; audit with more epochs`);
+  }
   const counts = labels.map((_, j) => audited.filter((it) => it.label === j).length);
   const flaggedBy = labels.map((_, j) => cl.issues.filter((i) => i.given === j).length);
   const report: AuditReport = {
@@ -239,6 +246,7 @@ export async function auditKeypoints(raw: AuditKeypointsOptions, cb: AuditCallba
     clips: audited.length,
     flagged: cl.issues.length,
     noiseOverall: cl.noiseOverall,
+    outOfFoldAccuracy,
     perClass: labels.map((label, j) => ({
       label,
       clips: counts[j],

@@ -4,3 +4,4 @@ export * from './import-folder';
 export * from './scan-videos';
 export { SCHEMA_VERSION, migrations, migrate } from './migrations';
 export { openDatabase } from './database';
+export * from './audit-store';
