@@ -48,15 +48,7 @@ export function loadNoisyPointHistory(options: { noise: number; seed: number; te
       (i < nTest ? testKeys : poolKeys).push(key);
     });
   }
-  const noisy = new Map(poolKeys.map((k) => [k, clean.get(k)!]));
-  const flipped = new Set<string>();
-  const order = rng.shuffle([...poolKeys]);
-  for (const key of order.slice(0, Math.round(poolKeys.length * options.noise))) {
-    const y = clean.get(key)!;
-    const other = rng.int(classNames.length - 1);
-    noisy.set(key, other >= y ? other + 1 : other);
-    flipped.add(key);
-  }
+  const { noisy, flipped } = flipLabels(poolKeys, clean, classNames.length, options.noise, rng);
   const relOf = new Map([...byClass.values()].flat().map((c) => [clipDatasetName(c.rel), c.rel]));
   const labelMap = Object.fromEntries(classNames.map((c, i) => [c, i]));
   return {
@@ -76,6 +68,19 @@ export function loadNoisyPointHistory(options: { noise: number; seed: number; te
       await writeSequenceFile(path, clips, { labelMap, extraction: { numFrames: 16, numFeatures: 2, source: 'keypoint-csv' } });
     },
   };
+}
+
+/** A seeded share of the labels, each flipped uniformly at random to one of the other classes. */
+export function flipLabels(keys: string[], clean: Map<string, number>, numClasses: number, fraction: number, rng: SeededRandom): { noisy: Map<string, number>; flipped: Set<string> } {
+  const noisy = new Map(keys.map((k) => [k, clean.get(k)!]));
+  const flipped = new Set<string>();
+  for (const key of rng.shuffle([...keys]).slice(0, Math.round(keys.length * fraction))) {
+    const y = clean.get(key)!;
+    const other = rng.int(numClasses - 1);
+    noisy.set(key, other >= y ? other + 1 : other);
+    flipped.add(key);
+  }
+  return { noisy, flipped };
 }
 
 /** Precision and recall of a flagged set against the clips whose labels were flipped. */
