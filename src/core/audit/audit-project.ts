@@ -30,12 +30,16 @@ export async function auditProject(raw: unknown, ctx: JobContext): Promise<Audit
     ctx.progress({ done: 0, total: 1, message: 'Syncing labels' });
     const relabelled = await syncLabelsToKeypoints(store);
     if (relabelled) ctx.log(`${relabelled} relabelled clip(s) updated in the keypoints file`);
+    let last = { done: 0, total: 1 };
     const result = await auditKeypoints(
       { dataPath: projectFiles(store.dir).keypoints, outDir: row.audit_dir, settings },
       {
         signal: ctx.signal,
         log: (m) => ctx.log(m),
-        onProgress: (a) => ctx.progress({ done: a.done, total: a.total, rate: a.samplesPerSecond, etaSeconds: a.etaSeconds, message: a.message }),
+        onProgress: (a) => {
+          last = { done: a.done, total: a.total };
+          ctx.progress({ done: a.done, total: a.total, rate: a.samplesPerSecond, etaSeconds: a.etaSeconds, message: a.message });
+        },
       },
     );
     const byKey = store.clipIdsByKey();
@@ -59,7 +63,8 @@ export async function auditProject(raw: unknown, ctx: JobContext): Promise<Audit
     const notExtracted = store.db.prepare("SELECT COUNT(*) AS n FROM clips WHERE status = 'ok' AND extract_status != 'done'").get() as { n: number };
     if (notExtracted.n > 0) result.report.excluded.push({ what: `${notExtracted.n} clip(s) without keypoints`, reason: 'not extracted (pending, failed or stale): extract them to audit them' });
     store.audits.finish(p.auditId, result.report, records);
-    ctx.progress({ done: 1, total: 1, message: `Done: ${result.report.flagged} of ${result.report.clips} clips flagged as likely mislabelled` });
+    // Early stopping ends folds before their last epoch: the bar ends full.
+    ctx.progress({ done: last.total, total: last.total, message: `Done: ${result.report.flagged} of ${result.report.clips} clips flagged as likely mislabelled` });
     return store.audits.info(p.auditId);
   } catch (err) {
     const cancelled = ctx.signal.aborted || err instanceof CancelledError;

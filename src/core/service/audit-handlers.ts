@@ -49,7 +49,7 @@ export function auditHandlers(h: AuditHost): AuditHandlers {
         auditId = resumeAuditId;
       } else {
         const merged = AuditSettings.parse({ ...defaults(), ...settings });
-        store.setSetting('audit', { folds: merged.folds, ranking: merged.ranking });
+        store.setSetting('audit', { folds: merged.folds, ranking: merged.ranking, epochs: merged.epochs });
         const dir = join(store.dir, 'audits', `${Date.now().toString(36)}`);
         auditId = store.audits.create(merged, dir);
       }
