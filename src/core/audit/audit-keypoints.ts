@@ -261,5 +261,11 @@ export async function auditKeypoints(raw: AuditKeypointsOptions, cb: AuditCallba
     foldSeconds,
     durationSeconds: (performance.now() - started) / 1000,
   };
+  // For `gstudio report --audit`: the report and the flagged clips, most likely wrong first.
+  const flagged = clips
+    .filter((c) => c.flagged)
+    .sort((a, b) => a.rank! - b.rank!)
+    .map((c) => ({ clip: file.clips.find((x) => x.key === c.key)?.originalPath ?? c.key, given: labels[c.label], suggested: labels[c.suggested!], score: c.quality, rank: c.rank! }));
+  writeFileSync(join(o.outDir, 'audit.json'), JSON.stringify({ report, flagged }) + '\n');
   return { report, clips, resumedFolds };
 }

@@ -38,7 +38,7 @@ export async function auditProject(raw: unknown, ctx: JobContext): Promise<Audit
         log: (m) => ctx.log(m),
         onProgress: (a) => {
           last = { done: a.done, total: a.total };
-          ctx.progress({ done: a.done, total: a.total, rate: a.samplesPerSecond, etaSeconds: a.etaSeconds, message: a.message });
+          ctx.progress({ done: a.done, total: a.total, etaSeconds: a.etaSeconds, message: a.message });
         },
       },
     );
