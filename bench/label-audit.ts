@@ -6,11 +6,11 @@
  * on the noisy labels, on the labels after accepting every suggestion, and on the clean labels; and
  * the audit's wall time next to one training run's.
  *
- *   npx tsx bench/label-audit.ts [--epochs 12] [--lr 3e-3] [--batch 32] [--folds 5] [--noise 0.1] [--seed 7] [--per-class N]
+ *   npx tsx bench/label-audit.ts [--dir D] [--train noisy,accepted,clean] [--no-audit] [--epochs 12] [--lr 3e-3] [--batch 32] [--folds 5] [--noise 0.1] [--seed 7] [--per-class N]
  *
  * Other settings are the Training view's defaults (LSTM 128 × 2, batch 32, dropout 0.3).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditSettings } from '../src/api/audit';
@@ -36,7 +36,9 @@ const perClass = process.argv.includes('--per-class') ? Number(arg('per-class', 
 const trainWhich = new Set(arg('train', 'noisy,accepted,clean').split(','));
 const withAudit = !process.argv.includes('--no-audit');
 
-const dir = mkdtempSync(join(tmpdir(), 'gs-label-audit-'));
+// --dir reuses a folder: an interrupted audit there resumes from its finished folds.
+const dir = process.argv.includes('--dir') ? arg('dir', '') : mkdtempSync(join(tmpdir(), 'gs-label-audit-'));
+mkdirSync(dir, { recursive: true });
 const data = loadNoisyPointHistory({ noise, seed, testFraction: 0.15, perClass });
 console.log(`point_history: ${data.poolKeys.length} clips audited (${data.flipped.size} flipped = ${(100 * noise).toFixed(0)}%), ${data.testKeys.length} clean test clips; ${epochs} epochs at lr ${lr}, batch ${batchSize}, ${folds} folds; ${dir}`);
 const settings = AuditSettings.parse({ epochs, lr, batchSize, folds, seed });
@@ -46,7 +48,7 @@ await data.write(poolFile, data.noisy, false);
 const t0 = performance.now();
 const audit = !withAudit ? null : await auditKeypoints(
   { dataPath: poolFile, outDir: join(dir, 'audit'), settings },
-  { log: (m) => m.includes(' done in ') && console.log(`  ${m}`) },
+  { log: (m) => (m.includes(' done in ') || m.includes('reused')) && console.log(`  ${m}`) },
 );
 const auditSeconds = (performance.now() - t0) / 1000;
 const flagged = new Set((audit?.clips ?? []).filter((c) => c.flagged).map((c) => c.key));
