@@ -30,8 +30,8 @@ export const Clip = z.object({
 });
 export type Clip = z.infer<typeof Clip>;
 
-/** Filters for reviewing: where the latest model disagrees, doubts, or saw no hands. */
-export const ClipReview = z.enum(['misclassified', 'low_confidence', 'no_hands']);
+/** Filters for reviewing: where the latest model disagrees, doubts, saw no hands, or the latest label audit flags the label. */
+export const ClipReview = z.enum(['misclassified', 'low_confidence', 'no_hands', 'mislabelled']);
 export type ClipReview = z.infer<typeof ClipReview>;
 /** Below this, a prediction counts as "low confidence". */
 export const LOW_CONFIDENCE = 0.6;
@@ -62,6 +62,8 @@ export const LabelEvent = z.object({
   author: z.string(),
   at: z.string(),
   state: z.enum(['applied', 'undone', 'dropped']),
+  /** 'keep': reviewed in a label audit's queue and left as it was (old = new). */
+  kind: z.enum(['relabel', 'keep']).default('relabel'),
 });
 export type LabelEvent = z.infer<typeof LabelEvent>;
 

@@ -5,6 +5,6 @@ import { JobInfo } from './jobs';
 export const StudioEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('job'), job: JobInfo }),
   /** Something in the project changed (import, probe, relabel): views refetch what they show. */
-  z.object({ type: z.literal('project'), what: z.enum(['opened', 'clips', 'labels', 'classes', 'runs', 'predictions']) }),
+  z.object({ type: z.literal('project'), what: z.enum(['opened', 'clips', 'labels', 'classes', 'runs', 'predictions', 'audits']) }),
 ]);
 export type StudioEvent = z.infer<typeof StudioEvent>;

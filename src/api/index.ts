@@ -13,3 +13,4 @@ export * from './predictions';
 export * from './recorded-settings';
 export * from './project';
 export * from './runs';
+export * from './audit';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AuditQueue, AuditSettings } from './audit';
 import { Clip, ClipFilter, ClipPage, LabelChange, LabelEvent } from './clips';
 import { ExtractionSettings, ExtractionStatus, MergeSummary } from './extraction';
 import { JobInfo } from './jobs';
@@ -66,6 +67,16 @@ export const methods = {
     z.object({ settings: TrainingSettings.partial().strict().optional(), resumeRunId: Id.optional() }).strict(),
     z.object({ jobId: z.string(), runId: z.number().int() }),
   ),
+  'audit.defaults': method(Empty, AuditSettings),
+  'audit.start': method(
+    z.object({ settings: AuditSettings.partial().strict().optional(), resumeAuditId: Id.optional() }).strict(),
+    z.object({ jobId: z.string(), auditId: z.number().int() }),
+  ),
+  'audit.queue': method(Empty, AuditQueue),
+  /** Enter in the queue: each clip gets the class the audit suggests (one undoable action). */
+  'audit.accept': method(z.object({ auditId: Id, clipIds: z.array(Id).min(1).max(20000) }).strict(), LabelChange),
+  /** K in the queue: the label stays, recorded as reviewed; the audit does not flag the clip again. */
+  'audit.keep': method(z.object({ auditId: Id, clipIds: z.array(Id).min(1).max(20000) }).strict(), LabelChange),
   'runs.list': method(Empty, z.array(RunInfo)),
   'runs.get': method(z.object({ id: Id }).strict(), RunDetail),
   'runs.evaluation': method(z.object({ id: Id, split: z.enum(['train', 'val', 'test']).default('test') }).strict(), RunEvaluation),

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { errorMessage } from '../core/errors';
 import { studioVersion } from '../server/node-host';
+import { registerAudit } from './commands/audit';
 import { registerAnnotate } from './commands/annotate';
 import { registerDemo } from './commands/demo';
 import { registerEvaluate } from './commands/evaluate';
@@ -39,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   registerTrain(program);
   registerEvaluate(program);
   registerExport(program);
+  registerAudit(program);
   registerPredict(program);
   registerReport(program);
   registerRelink(program);

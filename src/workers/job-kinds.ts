@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditProject } from '../core/audit/audit-project';
 import { extractProject } from '../core/extraction/extract-project';
 import { predictInProject } from '../core/inference/project-predictions';
 import type { JobHandlers } from '../core/jobs/job-context';
@@ -14,4 +15,5 @@ export const jobKinds: JobHandlers = {
   extract: (params, ctx) => extractProject(params, ctx, workerScript('clip-worker')),
   train: (params, ctx) => trainProject(params, ctx),
   predict: (params, ctx) => predictInProject(params, ctx),
+  audit: (params, ctx) => auditProject(params, ctx),
 };

@@ -5,3 +5,4 @@ export * from './scan-videos';
 export { SCHEMA_VERSION, migrations, migrate } from './migrations';
 export { openDatabase } from './database';
 export * from './relink';
+export * from './audit-store';

@@ -104,6 +104,35 @@ export const migrations: readonly string[] = [
     finished_at TEXT
   );
   `,
+  // 2: label audits (issue 12): each audit's out-of-fold scores per clip, and review actions in the
+  // label history (a "keep" is an event that leaves the label as it is, tied to the audit it answers).
+  `
+  CREATE TABLE audits (
+    id INTEGER PRIMARY KEY,
+    status TEXT NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'done', 'failed', 'cancelled')),
+    settings TEXT NOT NULL,
+    audit_dir TEXT NOT NULL,
+    report TEXT,
+    error TEXT,
+    created_at TEXT NOT NULL,
+    finished_at TEXT
+  );
+  CREATE TABLE audit_clips (
+    audit_id INTEGER NOT NULL REFERENCES audits(id) ON DELETE CASCADE,
+    clip_id INTEGER NOT NULL REFERENCES clips(id),
+    given_class_id INTEGER NOT NULL REFERENCES classes(id),
+    fold INTEGER NOT NULL,
+    probs TEXT NOT NULL,
+    flagged INTEGER NOT NULL,
+    suggested_class_id INTEGER REFERENCES classes(id),
+    quality REAL NOT NULL,
+    rank INTEGER,
+    PRIMARY KEY (audit_id, clip_id)
+  );
+  CREATE INDEX audit_clips_rank ON audit_clips(audit_id, flagged, rank);
+  ALTER TABLE label_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'relabel' CHECK (kind IN ('relabel', 'keep'));
+  ALTER TABLE label_events ADD COLUMN audit_id INTEGER REFERENCES audits(id);
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

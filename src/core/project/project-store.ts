@@ -5,6 +5,7 @@ import { LOW_CONFIDENCE, type Clip, type ClipFilter, type ClipPage, type ClassSu
 import { NotFoundError, ProjectError, StudioError } from '../errors';
 import { CLIP_FROM, CLIP_SELECT, toClip, type ClipRow } from './clip-row';
 import { openDatabase } from './database';
+import { AuditStore, LATEST_AUDIT, PENDING_AUDIT_CLIP } from './audit-store';
 import { LabelHistory } from './label-history';
 import { SCHEMA_VERSION } from './migrations';
 import { projectFiles } from './paths';
@@ -64,12 +65,14 @@ const now = () => new Date().toISOString();
  */
 export class ProjectStore {
   readonly labels: LabelHistory;
+  readonly audits: AuditStore;
 
   private constructor(
     readonly dir: string,
     readonly db: Database.Database,
   ) {
     this.labels = new LabelHistory(db);
+    this.audits = new AuditStore(db);
   }
 
   static create(dir: string, name?: string): ProjectStore {
@@ -244,6 +247,9 @@ export class ProjectStore {
       where.push('p.confidence < ?');
       args.push(LOW_CONFIDENCE);
     } else if (filter.review === 'no_hands') where.push("c.extract_status = 'done' AND c.hands_fraction = 0");
+    else if (filter.review === 'mislabelled') {
+      where.push(`EXISTS (SELECT 1 FROM audit_clips a WHERE a.clip_id = c.id AND a.audit_id = ${LATEST_AUDIT} AND ${PENDING_AUDIT_CLIP})`);
+    }
     if (filter.search) {
       where.push("c.rel_path LIKE ? ESCAPE '\\'");
       args.push(`%${filter.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
@@ -253,7 +259,7 @@ export class ProjectStore {
     const limit = filter.limit ?? 200;
     const total = (this.db.prepare(`SELECT COUNT(*) AS n ${CLIP_FROM} ${clause}`).get(...args) as { n: number }).n;
     const rows = this.db
-      .prepare(`${CLIP_SELECT} ${clause} ORDER BY k.name, c.rel_path LIMIT ? OFFSET ?`)
+      .prepare(`${CLIP_SELECT} ${clause} ORDER BY ${filter.review === 'mislabelled' ? `(SELECT a.rank FROM audit_clips a WHERE a.clip_id = c.id AND a.audit_id = ${LATEST_AUDIT}),` : ''} k.name, c.rel_path LIMIT ? OFFSET ?`)
       .all(...args, limit, offset) as ClipRow[];
     return { total, offset, items: rows.map(toClip) };
   }

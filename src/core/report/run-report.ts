@@ -3,6 +3,7 @@ import { readSequenceFile } from '../dataset/sequence-file-reader';
 import { evaluateRunDetailed } from '../evaluation/evaluate-run';
 import { RunDirError } from '../errors';
 import { runFiles } from '../training/run-files';
+import { auditSectionHtml, projectAuditFor, type AuditSummaryFile } from './audit-section';
 
 const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
@@ -16,7 +17,7 @@ function inlineSvg(path: string): string {
  * One self-contained HTML page for a run: settings, curves, test metrics, per-class table,
  * confusion matrix and the misclassified test clips with their confidences. Opens offline.
  */
-export async function runReportHtml(runDir: string, options: { dataPath?: string } = {}): Promise<string> {
+export async function runReportHtml(runDir: string, options: { dataPath?: string; /** Default: the latest audit of the run's project, if any. */ audit?: AuditSummaryFile | null } = {}): Promise<string> {
   const files = runFiles(runDir);
   if (!existsSync(files.summary)) throw new RunDirError(`${runDir} has no summary.json: the run did not finish, so there is nothing to report`);
   const summary = JSON.parse(readFileSync(files.summary, 'utf8')) as {
@@ -41,6 +42,7 @@ export async function runReportHtml(runDir: string, options: { dataPath?: string
   const file = await readSequenceFile(dataPath);
   const paths = new Map(file.clips.map((c) => [c.key, c.originalPath]));
   const wrong = predictions.filter((p) => p.predicted !== p.label).sort((a, b) => b.confidence - a.confidence);
+  const audit = options.audit === undefined ? projectAuditFor(runDir) : options.audit;
   const settings = Object.entries({ ...summary.spec, ...summary.options }).filter(([k]) => !['type', 'runDir', 'dataPath', 'resume', 'augmentation', 'inputSize', 'seqLen', 'numClasses'].includes(k));
 
   return `<!doctype html>
@@ -72,12 +74,13 @@ ${report.labels.map((l) => { const c = report.per_class[l]; return `<tr><th>${es
 ${wrong.length === 0 ? '<p>Every test clip was classified correctly.</p>' : `<table aria-label="Misclassified clips"><thead><tr><th>clip</th><th>true class</th><th>predicted</th><th>confidence</th></tr></thead><tbody>
 ${wrong.map((p) => `<tr><td>${esc(paths.get(p.key) ?? p.key)}</td><td>${esc(report.labels[p.label])}</td><td>${esc(report.labels[p.predicted])}</td><td class="num">${pct(p.confidence)}</td></tr>`).join('\n')}
 </tbody></table>`}</section>
+${audit ? auditSectionHtml(audit) : ''}
 <p class="muted">Made by Gesture Studio on ${esc(new Date().toISOString())}.</p>
 </body></html>
 `;
 }
 
-export async function writeRunReport(runDir: string, out: string, options: { dataPath?: string } = {}): Promise<string> {
+export async function writeRunReport(runDir: string, out: string, options: { dataPath?: string; audit?: AuditSummaryFile | null } = {}): Promise<string> {
   writeFileSync(out, await runReportHtml(runDir, options));
   return out;
 }

@@ -25,6 +25,7 @@ import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
 import { journalDirFor } from '../dataset/clip-journal';
 import { readRecordedExtraction } from '../dataset/sequence-file-reader';
 import { recoverProjectKeypoints } from '../extraction/recover-keypoints';
+import { auditHandlers } from './audit-handlers';
 import { clipKeypoints } from './clip-keypoints';
 import { clipThumbnail } from './clip-thumbnail';
 import { resolveClipMedia, type MediaFile } from './media-file';
@@ -227,6 +228,14 @@ export class StudioService {
     'predict.get': ({ id }) => getPrediction(this.requireStore().dir, id),
     'jobs.list': () => this.runner.list(),
     'jobs.cancel': ({ id }) => ({ cancelled: this.runner.cancel(id) }),
+    ...auditHandlers({
+      store: () => this.requireStore(),
+      author: this.author,
+      running: (kind) => Boolean(this.runner.running(kind)),
+      startJob: (kind, params) => this.startJob(kind, params),
+      trainingDefaults: () => this.trainingDefaults(),
+      emit: (e) => this.emit(e),
+    }),
   };
 
   private openProject(dir: string) {
@@ -238,6 +247,7 @@ export class StudioService {
     }
     store.markInterruptedJobs();
     store.markInterruptedRuns();
+    store.audits.markInterrupted();
     // Clips left 'pending' by an interrupted probe are picked up again.
     if (store.info().videoRoot && store.clipIdsWithStatus('pending').length > 0) this.startProbe();
     // Clips a crashed extraction finished are merged into the keypoints file (training does it too).
@@ -290,7 +300,7 @@ export class StudioService {
     void job.finished.then((final) => {
       ledger.remove(job.id);
       if (this.store === store) store.recordJob(final, params);
-      this.emit({ type: 'project', what: kind === 'train' ? 'runs' : kind === 'predict' ? 'predictions' : 'clips' });
+      this.emit({ type: 'project', what: kind === 'train' ? 'runs' : kind === 'predict' ? 'predictions' : kind === 'audit' ? 'audits' : 'clips' });
     });
     return job.id;
   }
