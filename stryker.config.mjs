@@ -26,7 +26,8 @@ export default {
   ],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   incremental: true,
-  incrementalFile: 'stryker-incremental.json',
+  // Local: a re-run tests only the mutants in code (or tests) that changed since the last run.
+  incrementalFile: 'reports/stryker-incremental.json',
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
   timeoutMS: 20000,

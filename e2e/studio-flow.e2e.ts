@@ -59,6 +59,33 @@ describe('the studio on a trained project', () => {
     await page.getByText('val F1 (run 1 · lstm)').first().waitFor();
   });
 
+  it('says when early stopping ended a run, and which epoch it kept', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Training', exact: true }).click();
+    await page.getByLabel('Epochs').fill('80');
+    await page.getByLabel('Hidden size').fill('16');
+    await page.getByLabel('Early-stopping patience').fill('2');
+    // At the default 1e-3 the validation loss creeps down for 80 epochs, and a tie on F1 with a lower
+    // loss counts as a new best (EarlyStopping): a faster rate lets the loss settle too.
+    await page.locator('#tr-lr').fill('0.01');
+    await page.getByRole('button', { name: 'Train' }).click();
+    const note = page.getByRole('note', { name: 'Early stopping' });
+    await note.waitFor({ timeout: 150_000 }).catch(async (e) => {
+      await screenshot(page, 'early-stopping-missing');
+      throw e;
+    });
+    const run = await page.evaluate(async () => {
+      const runs = (await (await fetch('/api/runs.list', { method: 'POST', body: '{}' })).json()).result as { id: number; stoppedEarly: boolean; bestEpoch: number; epochs: number }[];
+      return runs.reduce((a, b) => (b.id > a.id ? b : a));
+    });
+    expect(run.stoppedEarly).toBe(true);
+    expect(run.epochs).toBeLessThan(80);
+    expect(await note.textContent()).toMatch(new RegExp(`Stopped early after ${run.epochs} of 80 epochs: validation F1 did not improve for 2 epochs\\. The model kept is epoch ${run.bestEpoch}'s\\.`));
+    // Set back, so the runs after this one train as before.
+    await page.getByLabel('Epochs').fill('6');
+    await page.getByLabel('Early-stopping patience').fill('50');
+    await page.locator('#tr-lr').fill('0.001');
+  });
+
   it('lists exactly the clips of a confusion-matrix cell', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Evaluation', exact: true }).click();
     await page.getByLabel('Run').selectOption({ label: 'run 1 · lstm' });
