@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../test-support/shared-data';
-import { classificationReport, macroF1 } from './classification-metrics';
+import { accuracy, classificationReport, macroF1 } from './classification-metrics';
 import { confusionMatrixSvg, lineChartSvg } from './svg-charts';
 
 describe('classification metrics', () => {
@@ -47,7 +47,11 @@ describe('classification metrics', () => {
     expect(macroF1([0, 1], [1, 1], 3)).toBeCloseTo((0 + 2 / 3) / 2, 10);
     const r = classificationReport([0, 1], [1, 1], ['x', 'y', 'z']);
     expect(r.per_class.x).toEqual({ precision: 0, recall: 0, f1: 0, support: 1 });
-    expect(r.per_class.z.support).toBe(0);
+    // A class neither true nor predicted: zeros, not 0 / 0.
+    expect(r.per_class.z).toEqual({ precision: 0, recall: 0, f1: 0, support: 0 });
+    // No clips at all: 0, not NaN.
+    expect(accuracy([], [])).toBe(0);
+    expect(macroF1([], [], 3)).toBe(0);
   });
 
   it('draws curves and the confusion matrix as SVG with the labels escaped', () => {
