@@ -91,7 +91,7 @@ describe('optimiser and schedules: the edges mutation testing found untested', (
     expect(s.getState()).toEqual({ best: 0.9, badEpochs: 0, cooldownLeft: 0 });
     const s2 = new ReduceOnPlateau({ factor: 0.5, patience: 0 });
     s2.setState({ best: null as unknown as number, badEpochs: 0, cooldownLeft: 0 });
-    expect(s2.step(0.1, 1)).toBe(1); // the first epoch is the best so far
+    expect(s2.step(0, 1)).toBe(1); // the first epoch is the best so far, even at F1 0
   });
 
   it('reduce-on-plateau: an equal metric is no improvement, the floor holds, and cooldown epochs pass unwatched', () => {
