@@ -1,10 +1,11 @@
 /**
- * Measures the PyTorch reference of the real-data check once and records it in
- * bench/reference/pytorch_point_history.json (read by src/core/training/point-history.test.ts):
+ * Measures the PyTorch reference of a real-data check once and records it in
+ * bench/reference/pytorch_point_history_<N>ep.json (LSTM, read by src/core/training/point-history.test.ts)
+ * or pytorch_point_history_<model>_<N>ep.json (GRU, Transformer: point-history-models.test.ts):
  * converts point_history.csv to the reference HDF5 layout, draws the split exactly as `train` does
  * (seed 42, 15 % / 15 %), then runs bench/pytorch_point_history.py on that file and split.
  *
- *   npx tsx bench/point-history-reference.ts [--epochs 20]
+ *   npx tsx bench/point-history-reference.ts [--epochs 20] [--model lstm|gru|transformer] [--hidden 128]
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -18,7 +19,10 @@ import { sharedData } from '../src/test-support/shared-data';
 import { findTorchPython, torchEnv } from './python-torch';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const epochs = Number(process.argv[process.argv.indexOf('--epochs') + 1] || 20);
+const arg = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const epochs = Number(arg('--epochs') ?? 20);
+const model = arg('--model') ?? 'lstm';
+const hidden = arg('--hidden');
 const out = join(here, 'results', 'point-history');
 mkdirSync(out, { recursive: true });
 const h5 = join(out, 'point_history.h5');
@@ -29,12 +33,12 @@ const splitPath = join(out, 'split.json');
 saveSplit(splitPath, split);
 const python = findTorchPython();
 if (!python) throw new Error('no python3 with torch and h5py: apt-get install python3-torch python3-h5py libopenblas0-pthread');
-const result = JSON.parse(execFileSync(python, [join(here, 'pytorch_point_history.py'), h5, splitPath, '--epochs', String(epochs)], { encoding: 'utf8', env: torchEnv() }));
+const result = JSON.parse(execFileSync(python, [join(here, 'pytorch_point_history.py'), h5, splitPath, '--epochs', String(epochs), '--model', model, ...(hidden ? ['--hidden', hidden] : [])], { encoding: 'utf8', env: torchEnv() }));
 const record = {
   ...result,
   split_sha256: createHash('sha256').update(readFileSync(splitPath)).digest('hex'),
   clips: file.clips.length,
   measured: new Date().toISOString().slice(0, 10),
 };
-writeFileSync(join(here, 'reference', `pytorch_point_history_${epochs}ep.json`), JSON.stringify(record, null, 1) + '\n');
+writeFileSync(join(here, 'reference', model === 'lstm' ? `pytorch_point_history_${epochs}ep.json` : `pytorch_point_history_${model}_${epochs}ep.json`), JSON.stringify(record, null, 1) + '\n');
 console.log(JSON.stringify(record));

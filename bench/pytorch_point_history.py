@@ -1,8 +1,10 @@
-"""PyTorch reference for the real-data check (src/core/training/point-history.test.ts).
+"""PyTorch reference for the real-data checks (src/core/training/point-history.test.ts,
+point-history-models.test.ts).
 
-Trains the reference LSTMClassifier (PIPELINE.md §6-§7) with nn.LSTM on the same keypoint HDF5
-file and the same split.json the TypeScript run used, with the same hyperparameters, and prints
-the test macro F1 of the best-by-validation-F1 checkpoint as JSON.
+Trains the reference LSTMClassifier (PIPELINE.md §6-§7) with nn.LSTM (or nn.GRU), or the studio's
+Transformer with nn.TransformerEncoder, on the same keypoint HDF5 file and the same split.json the
+TypeScript run used, with the same hyperparameters, and prints the test macro F1 of the
+best-by-validation-F1 checkpoint as JSON.
 
   LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3 \
       bench/pytorch_point_history.py FILE.h5 SPLIT.json [--epochs 50] [--seed 42] ...
@@ -45,6 +47,47 @@ class LSTMClassifier(nn.Module):
         return self.fc(h_n[-1])
 
 
+def sinusoid(t, d):
+    """The studio's positions (transformer-classifier.ts): sin at even, cos at odd feature indices."""
+    pos = torch.zeros(t, d)
+    p = torch.arange(t, dtype=torch.float64)[:, None]
+    i = torch.arange(0, d, 2, dtype=torch.float64)[None, :]
+    angle = p / torch.pow(10000.0, i / d)
+    pos[:, 0::2] = torch.sin(angle).float()
+    pos[:, 1::2] = torch.cos(angle[:, : d // 2]).float()
+    return pos
+
+
+class TransformerClassifier(nn.Module):
+    """The studio's TransformerClassifier with nn.TransformerEncoder: frame projection + sinusoidal
+    positions, pre-norm blocks (ReLU feed-forward of width 2d), a final LayerNorm, padded frames
+    masked out as keys and out of the mean, linear head. Dropout only on the two residual branches,
+    as the studio does (PyTorch's layer also drops attention weights and the feed-forward middle)."""
+
+    def __init__(self, input_size, d, layers, classes, dropout, heads, seq_len):
+        super().__init__()
+        self.proj = nn.Linear(input_size, d)
+        self.register_buffer("pos", sinusoid(seq_len, d))
+        layer = nn.TransformerEncoderLayer(d, heads, dim_feedforward=2 * d, dropout=dropout, activation="relu", batch_first=True, norm_first=True)
+        layer.self_attn.dropout = 0.0
+        layer.dropout = nn.Identity()
+        self.encoder = nn.TransformerEncoder(layer, layers, norm=nn.LayerNorm(d), enable_nested_tensor=False)
+        self.head = nn.Linear(d, classes)
+
+    def forward(self, x):
+        non_zero = (x != 0).any(2).float()
+        # Valid: every frame up to the last one that is not all zeros (reverse cumulative sum > 0).
+        valid = torch.flip(torch.cumsum(torch.flip(non_zero, [1]), 1), [1]) > 0
+        h = self.proj(x) + self.pos[: x.shape[1]]
+        # The studio adds -1e9 to padded keys; in a sequence with no valid frame (a point that never
+        # moved) that is -1e9 on every key, i.e. uniform attention. A mask of every key would be NaN
+        # in torch, so such a sequence masks none, which is the same uniform attention.
+        pad = ~valid & valid.any(1, keepdim=True)
+        h = self.encoder(h, src_key_padding_mask=pad)
+        m = valid.float()[:, :, None]
+        return self.head((h * m).sum(1) / m.sum(1).clamp(min=1))
+
+
 def load(path, split_path):
     with h5py.File(path, "r") as f:
         label_map = json.loads(f.attrs["label_map"])
@@ -72,7 +115,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("h5")
     ap.add_argument("split")
-    ap.add_argument("--model", default="lstm", choices=["lstm", "gru"])
+    ap.add_argument("--model", default="lstm", choices=["lstm", "gru", "transformer"])
     ap.add_argument("--epochs", type=int, default=50)
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1e-3)
@@ -80,6 +123,7 @@ def main():
     ap.add_argument("--hidden", type=int, default=128)
     ap.add_argument("--layers", type=int, default=2)
     ap.add_argument("--dropout", type=float, default=0.3)
+    ap.add_argument("--heads", type=int, default=0, help="transformer: 0 = the studio's default (4, 2 or 1 dividing the width)")
     ap.add_argument("--patience", type=int, default=10)
     ap.add_argument("--lr-patience", type=int, default=5)
     ap.add_argument("--lr-factor", type=float, default=0.5)
@@ -92,7 +136,11 @@ def main():
     label_map, parts = load(a.h5, a.split)
     classes = len(label_map)
     xtr, ytr = parts["train"]
-    model = LSTMClassifier(xtr.shape[2], a.hidden, a.layers, classes, a.dropout, a.model)
+    if a.model == "transformer":
+        heads = a.heads or next(h for h in (4, 2, 1) if a.hidden % h == 0)
+        model = TransformerClassifier(xtr.shape[2], a.hidden, a.layers, classes, a.dropout, heads, xtr.shape[1])
+    else:
+        model = LSTMClassifier(xtr.shape[2], a.hidden, a.layers, classes, a.dropout, a.model)
     opt = torch.optim.AdamW(model.parameters(), lr=a.lr, weight_decay=a.weight_decay)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, mode="max", factor=a.lr_factor, patience=a.lr_patience, min_lr=a.min_lr)
     loss_fn = nn.CrossEntropyLoss()

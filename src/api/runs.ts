@@ -50,6 +50,10 @@ export const RunInfo = z.object({
   bestValF1: z.number().nullable(),
   testAccuracy: z.number().nullable(),
   testMacroF1: z.number().nullable(),
+  /** Early stopping ended the run before its last epoch (no better validation F1 for `patience` epochs). */
+  stoppedEarly: z.boolean(),
+  /** The epoch whose model the run kept (best validation F1), once it finished. */
+  bestEpoch: z.number().int().nullable(),
 });
 export type RunInfo = z.infer<typeof RunInfo>;
 

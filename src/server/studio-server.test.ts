@@ -49,6 +49,12 @@ beforeAll(async () => {
   store.close();
   mkdirSync(join(tmp, 'renderer'));
   writeFileSync(join(tmp, 'renderer', 'index.html'), '<!doctype html><title>studio</title>');
+  writeFileSync(join(tmp, 'renderer', 'app.js'), 'console.log("app")');
+  // Files that exist beside the renderer folder: what a traversal would reach.
+  writeFileSync(join(tmp, 'secret.txt'), 'SECRET beside the renderer');
+  writeFileSync(join(tmp, 'secret'), 'SECRET without an extension');
+  mkdirSync(join(tmp, 'renderer-private'));
+  writeFileSync(join(tmp, 'renderer-private', 'key.txt'), 'SECRET in a folder whose name starts like the renderer');
   service = new StudioService({ mode: 'web', version: 'test', spawner: forkSpawner(jobWorkerScript()) }, { projectDir: join(tmp, 'project') });
   server = await startStudioServer({ service, rendererDir: join(tmp, 'renderer') });
 });
@@ -97,10 +103,28 @@ describe('web mode server', () => {
   it('serves nothing outside the project video folder', async () => {
     expect((await get(`/media/clip/${escapeId}`, auth())).status).toBe(403);
     expect((await get('/media/clip/9999', auth())).status).toBe(404);
-    for (const path of ['/../../etc/passwd', '/..%2f..%2f..%2fetc%2fpasswd', '/%2e%2e/%2e%2e/etc/hostname.txt']) {
+    // The renderer's own file is served, so a 404 below means refused, not broken.
+    const app = await get('/app.js', auth());
+    expect(app.status).toBe(200);
+    expect(app.body.toString()).toBe('console.log("app")');
+    for (const path of [
+      '/../secret.txt', // the URL parser resolves this to /secret.txt, not in the renderer folder
+      '/..%2fsecret.txt', // an encoded slash: decoded only after parsing, so the server must check
+      '/%2e%2e/secret.txt',
+      '/%2e%2e%2fsecret.txt',
+      '/..%2f..%2f..%2f..%2f..%2f..%2fetc%2fpasswd',
+      '/..%2frenderer-private%2fkey.txt', // shares the renderer folder's name as a prefix
+      '/..%5csecret.txt',
+      '/..%2fsecret', // no extension, but '..' is not a client-side route either
+    ]) {
       const res = await get(path, auth());
-      expect(res.body.toString()).not.toMatch(/root:|localhost/);
+      expect(res.status, path).toBe(404);
+      expect(res.body.toString(), path).not.toMatch(/SECRET|root:/);
     }
+    // A client-side route (no dot) gets the app shell.
+    const shell = await get('/clips', auth());
+    expect(shell.status).toBe(200);
+    expect(shell.body.toString()).toBe('<!doctype html><title>studio</title>');
   });
 
   it('validates calls before they run', async () => {
@@ -125,6 +149,18 @@ describe('web mode server', () => {
     await fetch(`${server.origin}/api/clips.relabel`, { method: 'POST', headers: auth(), body: JSON.stringify({ clipIds: [clipId], classId: 1 }) });
     await fetch(`${server.origin}/api/labels.undo`, { method: 'POST', headers: auth(), body: '{}' });
     expect(await event).toEqual({ type: 'project', what: 'labels' });
+    // A valid message is answered and keeps the socket open...
+    const pong = new Promise((r) => {
+      ws.on('message', (d) => {
+        const m = JSON.parse(String(d));
+        if (m.type === 'pong') r(m);
+      });
+      ws.once('close', (code) => r(`closed ${code}`));
+    });
+    ws.send('{"type":"ping"}');
+    expect(await pong).toEqual({ type: 'pong' });
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+    // ...an invalid one closes it with "policy violation".
     const closed = new Promise<number>((r) => ws.on('close', (code) => r(code)));
     ws.send('{"type":"shell","cmd":"rm -rf /"}');
     expect(await closed).toBe(1008);

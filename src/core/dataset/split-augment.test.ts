@@ -10,14 +10,25 @@ import { loadSplit, saveSplit, splitDataset } from './split';
 
 const items = (counts: number[]) => counts.flatMap((n, label) => Array.from({ length: n }, (_, i) => ({ key: `c${label}_${i}`, label })));
 
+/** No clip in two parts, none in a part twice, none missing: sizes add up to the clip count. */
+function expectPartition(split: { train: string[]; val: string[]; test: string[] }, all: { key: string }[]): void {
+  const parts = { train: split.train, val: split.val, test: split.test };
+  for (const [name, part] of Object.entries(parts)) expect(new Set(part).size, `${name} has a clip twice`).toBe(part.length);
+  for (const [a, b] of [['train', 'val'], ['train', 'test'], ['val', 'test']] as const) {
+    const inB = new Set(parts[b]);
+    expect(parts[a].filter((k) => inB.has(k)), `clips in both ${a} and ${b}`).toEqual([]);
+  }
+  expect(split.train.length + split.val.length + split.test.length).toBe(all.length);
+  expect(new Set([...split.train, ...split.val, ...split.test])).toEqual(new Set(all.map((i) => i.key)));
+}
+
 describe('split', () => {
   it('is stratified: test first, then validation, each class in proportion, disjoint and complete', () => {
     const all = items([100, 40, 20]);
     const { split, stratified, warnings } = splitDataset(all, { valFraction: 0.15, testFraction: 0.15, seed: 42 });
     expect(stratified).toBe(true);
     expect(warnings).toEqual([]);
-    const keys = [...split.train, ...split.val, ...split.test];
-    expect(new Set(keys).size).toBe(all.length);
+    expectPartition(split, all);
     const count = (part: string[], label: number) => part.filter((k) => k.startsWith(`c${label}_`)).length;
     expect([0, 1, 2].map((c) => count(split.test, c))).toEqual([15, 6, 3]);
     expect([0, 1, 2].map((c) => count(split.val, c))).toEqual([15, 6, 3]);
@@ -31,7 +42,7 @@ describe('split', () => {
     const r = splitDataset(all, { valFraction: 0.15, testFraction: 0.15, seed: 1 });
     expect(r.stratified).toBe(false);
     expect(r.warnings[0]).toMatch(/not stratified.*2 \(1 clip\)/);
-    expect(r.split.train.length + r.split.val.length + r.split.test.length).toBe(61);
+    expectPartition(r.split, all);
     expect(r.split.val.length).toBeGreaterThan(0);
     expect(() => splitDataset(items([1, 1]), { valFraction: 0.15, testFraction: 0.15, seed: 1 })).toThrow(TrainingDataError);
   });
@@ -39,6 +50,7 @@ describe('split', () => {
   it('round-trips split.json and rejects one that names unknown clips', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gs-split-'));
     const { split } = splitDataset(items([10, 10]), { valFraction: 0.2, testFraction: 0.2, seed: 3 });
+    expectPartition(split, items([10, 10]));
     saveSplit(join(dir, 'split.json'), split);
     expect(loadSplit(join(dir, 'split.json'), items([10, 10]).map((i) => i.key))).toEqual(split);
     expect(() => loadSplit(join(dir, 'split.json'), ['c0_0'])).toThrow(/does not have/);

@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readClipFrames, readSequenceFile } from '../dataset/sequence-file-reader';
 import { clipDatasetName } from '../dataset/clip-name';
-import { frameFeatures } from '../keypoints/frame-features';
-import { shapeSequence } from '../keypoints/sequence';
-import { generateDemoDataset, writeDemoHdf5 } from './index';
+import type { FrameRecord, Handedness } from '../keypoints/frame-record';
+import { generateDemoDataset, writeDemoHdf5, type DemoClip } from './index';
 
 const dir = mkdtempSync(join(tmpdir(), 'gstudio-demo-h5-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,7 +34,7 @@ describe('writeDemoHdf5', () => {
       expect(stored.originalPath).toBe(clip.relativePath);
       expect(stored.className).toBe(clip.className);
       expect(stored.label).toBe(summary.labelMap[clip.className]);
-      expect(stored.data).toEqual(shapeSequence(clip.frames.map((f) => frameFeatures(f)), 30, 'middle'));
+      expect(stored.data).toHaveLength(30 * 84);
     }
     // Clips shorter than 30 frames are padded with zero frames at the end, as the reference does.
     const short = clips.find((c) => c.frames.length < 30)!;
@@ -53,6 +52,58 @@ describe('writeDemoHdf5', () => {
     });
     // Nothing left beside the file: no journal, no temporary.
     expect(readdirSync(dir)).toEqual(['keypoints.h5']);
+  });
+
+  it('stores the sequences of a small hand-made case as worked out by hand', async () => {
+    // 2 output frames × 84 (slot 0 = left hand, slot 1 = right hand, each 21 × (x, y); z dropped).
+    // Landmark k of a hand is at (x0 + k / 100, y0 + k / 1000), z = 0.9 (never stored).
+    const hand = (handedness: Handedness, x0: number, y0: number) => ({
+      handedness,
+      handednessScore: 0.9,
+      score: 0.9,
+      landmarks: Array.from({ length: 21 }, (_, k) => [x0 + k / 100, y0 + k / 1000, 0.9] as [number, number, number]),
+    });
+    const frame = (index: number, hands: FrameRecord['hands']): FrameRecord => ({ index, time: index / 25, persons: [], hands });
+    const clip = (relativePath: string, frames: FrameRecord[]): DemoClip => ({ className: relativePath.split('/')[0], relativePath, frames, width: 64, height: 48, fps: 25 });
+    const long = clip('a/long.mp4', [
+      frame(0, [hand('Left', 0.9, 0.9)]), // dropped: 5 frames to 2 keep frames 1 and 2 (start floor(3 / 2) = 1)
+      frame(1, [hand('Right', 0.5, 0.1), hand('Left', 0.1, 0.2)]), // listed right first: still slot 0 = left
+      frame(2, [hand('Right', 0.6, 0.3)]), // only a right hand: slot 0 stays zero
+      frame(3, [hand('Left', 0.9, 0.9)]), // dropped
+      frame(4, [hand('Left', 0.9, 0.9)]), // dropped
+    ]);
+    const short = clip('b/short.mp4', [frame(0, [hand('Left', 0.3, 0.4), hand('Left', 0.7, 0.8)])]); // second left hand: the free slot 1
+    const file = join(dir, 'by-hand.h5');
+    await writeDemoHdf5([long, short], file, { frames: 2 });
+    const read = await readSequenceFile(file);
+    expect([read.seqLen, read.numFeatures]).toEqual([2, 84]);
+    const stored = (key: string) => Array.from(read.clips.find((c) => c.originalPath === key)!.data);
+
+    // The long clip, written out: frame 1 -> row 0, frame 2 -> row 1.
+    const want = new Array<number>(2 * 84).fill(0);
+    for (let k = 0; k < 21; k++) {
+      want[0 * 84 + 2 * k] = 0.1 + k / 100; // row 0, slot 0: the left hand at (0.1, 0.2)
+      want[0 * 84 + 2 * k + 1] = 0.2 + k / 1000;
+      want[0 * 84 + 42 + 2 * k] = 0.5 + k / 100; // row 0, slot 1: the right hand at (0.5, 0.1)
+      want[0 * 84 + 42 + 2 * k + 1] = 0.1 + k / 1000;
+      want[1 * 84 + 42 + 2 * k] = 0.6 + k / 100; // row 1, slot 1 only: the right hand at (0.6, 0.3)
+      want[1 * 84 + 42 + 2 * k + 1] = 0.3 + k / 1000;
+    }
+    expect(stored('a/long.mp4')).toEqual(want.map(Math.fround));
+    // Spot checks of the same by position: the left wrist, the right pinky tip, the empty slot.
+    expect(stored('a/long.mp4').slice(0, 2)).toEqual([0.1, 0.2].map(Math.fround));
+    expect(stored('a/long.mp4').slice(42 + 40, 42 + 42)).toEqual([0.7, 0.12].map(Math.fround));
+    expect(stored('a/long.mp4').slice(84, 84 + 42).every((v) => v === 0)).toBe(true);
+
+    // The short clip: row 0 holds both left hands (the second in slot 1), row 1 is padding.
+    const wantShort = new Array<number>(2 * 84).fill(0);
+    for (let k = 0; k < 21; k++) {
+      wantShort[2 * k] = 0.3 + k / 100;
+      wantShort[2 * k + 1] = 0.4 + k / 1000;
+      wantShort[42 + 2 * k] = 0.7 + k / 100;
+      wantShort[42 + 2 * k + 1] = 0.8 + k / 1000;
+    }
+    expect(stored('b/short.mp4')).toEqual(wantShort.map(Math.fround));
   });
 
   it('is readable by h5py with nothing but the reference layout', async () => {

@@ -48,3 +48,16 @@ describe('frameFeatures', () => {
     expect(f[42]).toBeCloseTo(0.2);
   });
 });
+
+describe('assignHandSlots: the cases mutation testing found untested', () => {
+  const hands = (...hs: (string | undefined)[]) => hs.map((handedness) => ({ handedness }) as Pick<HandRecord, 'handedness'>);
+  it('a lone right hand takes slot 1; a second right hand the free slot 0; a third hand is dropped', () => {
+    expect(assignHandSlots(hands('Right'))).toEqual([null, 0]);
+    expect(assignHandSlots(hands('Right', 'Right'))).toEqual([1, 0]);
+    expect(assignHandSlots(hands('Left', 'Right', 'Left'))).toEqual([0, 1]);
+  });
+  it('a hand without handedness takes the first free slot, before a left hand listed after it', () => {
+    expect(assignHandSlots(hands(undefined, 'Left'))).toEqual([0, 1]);
+    expect(assignHandSlots(hands(undefined))).toEqual([0, null]);
+  });
+});

@@ -5,6 +5,9 @@ import type { ProjectStore, RunRow } from '../project';
 interface StoredSummary {
   labels?: string[];
   bestValF1?: number;
+  status?: 'completed' | 'early_stopped';
+  bestEpoch?: number;
+  epochsRun?: number;
   test?: { accuracy: number; macro_f1: number };
 }
 
@@ -33,6 +36,8 @@ export function runInfo(row: RunRow & { epoch_count?: number; best_val_f1?: numb
     bestValF1: summary.bestValF1 ?? row.best_val_f1 ?? null,
     testAccuracy: summary.test?.accuracy ?? null,
     testMacroF1: summary.test?.macro_f1 ?? null,
+    stoppedEarly: summary.status === 'early_stopped',
+    bestEpoch: summary.bestEpoch ?? null,
   };
 }
 

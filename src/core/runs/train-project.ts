@@ -67,6 +67,12 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
             training: { runId: run.id, epoch: b.epoch, epochs: b.epochs, batch: b.batch, batches: b.batches, loss: b.loss, epochsDone },
           });
         },
+        onResume: (rows) => {
+          const known = new Set(store.epochs(run.id).map((e) => e.epoch));
+          for (const m of rows) {
+            if (!known.has(m.epoch)) store.addEpoch(run.id, { epoch: m.epoch, trainLoss: m.train_loss, trainAcc: m.train_acc, valLoss: m.val_loss, valAcc: m.val_acc, valF1: m.val_f1, lr: m.lr });
+          }
+        },
         onEpoch: (e) => {
           const m = e.metrics;
           store.addEpoch(run.id, { epoch: m.epoch, trainLoss: m.train_loss, trainAcc: m.train_acc, valLoss: m.val_loss, valAcc: m.val_acc, valF1: m.val_f1, lr: m.lr, seconds: e.elapsedSeconds });

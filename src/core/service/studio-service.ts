@@ -22,6 +22,7 @@ import { importVideoFolder, ProjectStore, projectFiles, relinkVideoRoot } from '
 import { mergeInProject, projectNotices, unmergedParts } from './sharded-extraction';
 import { getPrediction, listPredictions, newPrediction, predictionVideo as predictVideoPath } from '../inference/project-predictions';
 import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
+import { settleRun } from '../runs/settle-run';
 import { journalDirFor } from '../dataset/clip-journal';
 import { readRecordedExtraction } from '../dataset/sequence-file-reader';
 import { recoverProjectKeypoints } from '../extraction/recover-keypoints';
@@ -37,6 +38,8 @@ export interface ServiceHost {
   mode: 'electron' | 'web';
   version: string;
   spawner: Spawner;
+  /** How long a cancelled job may take to stop before its process is killed (default 5 s). */
+  cancelGraceMs?: number;
   pickFolder?: (title?: string) => Promise<string | null>;
 }
 
@@ -53,12 +56,14 @@ export class StudioService {
   private readonly author = safeUserName();
   /** A scan runs across many event-loop turns: one at a time. */
   private importing = false;
+  /** Running jobs: the project they were started in and their parameters, to record their end. */
+  private readonly jobRecords = new Map<string, { store: ProjectStore; params: { projectDir: string } & Record<string, unknown> }>();
 
   constructor(
     private readonly host: ServiceHost,
     options: { projectDir?: string } = {},
   ) {
-    this.runner = new JobRunner(host.spawner);
+    this.runner = new JobRunner(host.spawner, host.cancelGraceMs);
     this.runner.onUpdate((job) => this.onJob(job));
     if (options.projectDir) this.openProject(options.projectDir);
   }
@@ -293,13 +298,13 @@ export class StudioService {
   private startJob(kind: JobKind, params: { projectDir: string } & Record<string, unknown>): string {
     const store = this.requireStore();
     const job = this.runner.start(kind, params);
+    this.jobRecords.set(job.id, { store, params });
     const info = this.runner.get(job.id);
     if (info) store.recordJob(info, params);
     const ledger = workerLedger(store.dir);
     if (job.pid && info) ledger.add({ jobId: job.id, kind, pid: job.pid, startedAt: info.startedAt });
-    void job.finished.then((final) => {
+    void job.finished.then(() => {
       ledger.remove(job.id);
-      if (this.store === store) store.recordJob(final, params);
       this.emit({ type: 'project', what: kind === 'train' ? 'runs' : kind === 'predict' ? 'predictions' : kind === 'audit' ? 'audits' : 'clips' });
     });
     return job.id;
@@ -325,6 +330,15 @@ export class StudioService {
   }
 
   private onJob(job: JobInfo) {
+    const record = this.jobRecords.get(job.id);
+    if (record && job.state !== 'running') {
+      // Recorded before anyone hears of the end: a UI that refreshes on the event reads the end.
+      this.jobRecords.delete(job.id);
+      if (this.store === record.store) {
+        record.store.recordJob(job, record.params);
+        if (job.kind === 'train') settleRun(record.store, record.params.runId as number, job);
+      }
+    }
     this.emit({ type: 'job', job });
   }
 

@@ -1,17 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticSequences } from '../dataset/synthetic-sequences';
 import { CancelledError, DatasetFileError, TrainingDataError } from '../errors';
 import { evaluateRun, evaluateRunDetailed } from '../evaluation/evaluate-run';
 import { loadClassifier } from '../models/model-files';
-import { AdamW } from './adamw';
-import { pickBackend } from './backend';
-import { EarlyStopping } from './early-stopping';
 import { METRICS_COLUMNS, parseMetricsCsv } from './metrics-log';
-import { ReduceOnPlateau } from './reduce-on-plateau';
 import { train } from './train';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'gs-train-'));
@@ -132,44 +127,5 @@ describe('train', () => {
     const text = join(dir, 'text.h5');
     writeFileSync(text, 'not hdf5 at all');
     await expect(train({ ...small, dataPath: text, runDir: tmp() })).rejects.toThrow(/not an HDF5 file/);
-  });
-});
-
-describe('optimiser and schedules', () => {
-  beforeAll(async () => {
-    await pickBackend('wasm');
-  });
-
-  it('AdamW takes PyTorch AdamW steps (decoupled weight decay)', () => {
-    // torch.optim.AdamW(lr=0.1, weight_decay=0.5), p=[1.0,-2.0], grads [0.5,0.1] then [-0.2,0.3]
-    // (float64, torch 1.13) -> step 1: [0.85, -2.0]; step 2: [0.7729394180, -1.9917780983]
-    const p = tf.variable(tf.tensor1d([1, -2]), true, 'adamw-test-p');
-    const opt = new AdamW([p], { lr: 0.1, weightDecay: 0.5 });
-    opt.apply({ [p.name]: tf.tensor1d([0.5, 0.1]) });
-    const s1 = Array.from(p.dataSync());
-    expect(s1[0]).toBeCloseTo(0.85, 5);
-    expect(s1[1]).toBeCloseTo(-2.0, 5);
-    opt.apply({ [p.name]: tf.tensor1d([-0.2, 0.3]) });
-    const s2 = Array.from(p.dataSync());
-    expect(s2[0]).toBeCloseTo(0.772939418, 5);
-    expect(s2[1]).toBeCloseTo(-1.9917780983, 5);
-    // State round trip.
-    const state = opt.getState();
-    const q = tf.variable(tf.tensor1d(s2), true, 'adamw-test-q');
-    const opt2 = new AdamW([q], { lr: 0.1, weightDecay: 0.5 });
-    opt2.setState(state);
-    opt.apply({ [p.name]: tf.tensor1d([0.1, 0.1]) });
-    opt2.apply({ [q.name]: tf.tensor1d([0.1, 0.1]) });
-    expect(Array.from(q.dataSync())).toEqual(Array.from(p.dataSync()));
-  });
-
-  it('reduce-on-plateau (mode max) and early stopping count epochs without improvement', () => {
-    const s = new ReduceOnPlateau({ factor: 0.5, patience: 2 });
-    const lrs = [0.5, 0.6, 0.6, 0.6, 0.6, 0.7, 0.7, 0.7, 0.7].reduce<number[]>((acc, f1) => [...acc, s.step(f1, acc.length ? acc[acc.length - 1] : 1)], []);
-    expect(lrs).toEqual([1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.25]);
-    const e = new EarlyStopping(3);
-    const stops = [0.5, 0.6, 0.6, 0.55, 0.6].map((f1, i) => (e.update(i + 1, f1), e.shouldStop));
-    expect(stops).toEqual([false, false, false, false, true]);
-    expect(e.bestEpoch).toBe(2);
   });
 });

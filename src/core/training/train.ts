@@ -55,6 +55,12 @@ export interface EpochProgress {
 export interface TrainingCallbacks {
   onBatch?: (p: BatchProgress) => void;
   onEpoch?: (p: EpochProgress) => void;
+  /**
+   * On resume: every epoch the saved state holds. A process killed after saving an epoch's state
+   * but before its onEpoch ran leaves that epoch here only, so a caller keeping its own record of
+   * epochs fills the gap from this.
+   */
+  onResume?: (rows: EpochMetrics[]) => void;
   /** Stops after the current batch; the last finished epoch's state stays on disk for resume. */
   signal?: AbortSignal;
   /** The layer math (the KernelSet seam). Default: options.kernels ('auto': fused where it runs). */
@@ -219,6 +225,7 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
         samplesTrained = saved.state.samplesTrained;
         trainSeconds.value = saved.state.trainSeconds;
         resumedFromEpoch = saved.state.epoch;
+        callbacks.onResume?.(rows);
       }
     } else {
       // A fresh run replaces what a previous run left in this directory.

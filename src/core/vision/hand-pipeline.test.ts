@@ -42,6 +42,60 @@ describe.each(['full', 'lite'] as const)('hand pipeline (%s model) on still imag
     }
   });
 
+  it('finds the front hand on two_hands_test.jpg, a right hand, and not the one behind it', async () => {
+    // The data README gives MediaPipe's handedness score for its first hand on this photo: 0.7034.
+    // It does not reproduce with the @mediapipe/hands models: their palm detector finds only the
+    // front thumb (not the one behind it, even with 4 hands allowed), and the landmark model calls
+    // that hand Right with 0.991 (full) / 0.997 (lite). MediaPipe's figure comes from its Tasks
+    // hand landmarker (newer .task weights), which we cannot run in Node (DESIGN.md). So this
+    // asserts what these models do, measured 2026-12-02, and the gap is reported in bench/README.md.
+    const img = await decodeImage(sharedData('images', 'two_hands_test.jpg'));
+    const rec = await pipe.processFrame(img);
+    expect(rec.hands.length).toBe(1);
+    const [hand] = rec.hands;
+    expect(hand.handedness).toBe('Right');
+    expect(hand.handednessScore).toBeGreaterThan(0.95);
+    // The front hand: its wrist at about (0.50, 0.69) of the picture, thumb tip above it.
+    expect(hand.landmarks[0][0]).toBeCloseTo(0.49, 1);
+    expect(hand.landmarks[0][1]).toBeCloseTo(0.69, 1);
+    expect(hand.landmarks[4][1]).toBeLessThan(0.35);
+  });
+});
+
+/**
+ * gesture_none_*.jpg are "no gesture" photos of HaGRID, not photos without hands: looked at, each
+ * shows a person with a raised hand (a thumb down in 1 and 3, an index up in 2) and, in 3, a second
+ * hand resting at the waist. The pipeline finds exactly those hands, where they are, with the
+ * handedness of the person (image x grows to the person's left): no false hand.
+ */
+const NONE_HANDS: Record<string, { handedness: 'Left' | 'Right'; wrist: [number, number] }[]> = {
+  'gesture_none_1.jpg': [{ handedness: 'Left', wrist: [0.61, 0.26] }],
+  'gesture_none_2.jpg': [{ handedness: 'Right', wrist: [0.16, 0.36] }],
+  'gesture_none_3.jpg': [
+    { handedness: 'Left', wrist: [0.57, 0.39] }, // the raised thumb down, on the picture's right
+    { handedness: 'Right', wrist: [0.37, 0.77] }, // the hand on her waist, crossed over
+  ],
+};
+
+describe.each(['full', 'lite'] as const)('hand pipeline (%s model) on the "no gesture" photos', (model) => {
+  let pipe: HandPipeline;
+  beforeAll(async () => {
+    pipe = await createHandPipeline({ model, tracking: false });
+  });
+  afterAll(() => pipe.dispose());
+
+  it.each(Object.keys(NONE_HANDS))('finds the hands that are there in %s, and no other', async (name) => {
+    const rec = await pipe.processFrame(await decodeImage(sharedData('images', name)));
+    const found = rec.hands.map((h) => ({ handedness: h.handedness, wrist: h.landmarks[0].slice(0, 2) as [number, number], score: h.handednessScore }));
+    console.log(`${name} (${model}): ${found.map((h) => `${h.handedness} ${h.score.toFixed(3)} wrist ${h.wrist.map((v) => v.toFixed(3))}`).join(', ')}`);
+    const expected = NONE_HANDS[name];
+    expect(found.length).toBe(expected.length);
+    for (const want of expected) {
+      const near = found.filter((h) => Math.hypot(h.wrist[0] - want.wrist[0], h.wrist[1] - want.wrist[1]) < 0.03);
+      expect(near.map((h) => h.handedness), `hand at ${want.wrist}`).toEqual([want.handedness]);
+      expect(near[0].score).toBeGreaterThan(0.7);
+    }
+  });
 });
 
 describe('hand pipeline (default model) on gesture photos', () => {
@@ -77,12 +131,14 @@ describe('hand pipeline on the test video', () => {
     let frames = 0;
     let withHand = 0;
     let right = 0;
+    let rightScore = 0;
     for await (const f of dec.frames()) {
       const rec = await pipe.processFrame(f);
       expect(rec.index).toBe(f.index);
       frames++;
       if (rec.hands.length) withHand++;
       if (rec.hands.some((h) => h.handedness === 'Right')) right++;
+      for (const h of rec.hands) if (h.handedness === 'Right') rightScore += h.handednessScore;
       for (const h of rec.hands) for (const [x, y] of h.landmarks) {
         expect(x).toBeGreaterThan(-0.1);
         expect(x).toBeLessThan(1.1);
@@ -97,6 +153,12 @@ describe('hand pipeline on the test video', () => {
     expect(frames).toBe(202);
     expect(withHand / frames).toBeGreaterThanOrEqual(0.98);
     expect(right / withHand).toBeGreaterThanOrEqual(0.95);
+    // The data README: MediaPipe's mean handedness score of the right hand is about 0.95. The full
+    // model gives 0.952 here (tracking, 2 hands); the lite model is less sure of it (0.90 measured).
+    const meanRight = rightScore / right;
+    console.log(`video (${model}): mean handedness score of the right hand ${meanRight.toFixed(4)}`);
+    if (model === 'full') expect(Math.abs(meanRight - 0.95)).toBeLessThan(0.02);
+    else expect(meanRight).toBeGreaterThan(0.85);
     if (tracking) expect(palmFraction).toBeLessThan(0.2);
     else expect(pipe.stats.palmDetectionFrames).toBe(frames);
     await pipe.dispose();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelUnavailableError } from '../errors';
 import { sharedData } from '../../test-support/shared-data';
 import { downloadModel, ensureDetectorModel } from './model-download';
-import { manifestEntry } from './model-registry';
+import { manifestEntry, modelCacheDir } from './model-registry';
 import { PersonDetector } from './person-detector';
 
 // A local stand-in for the GitHub release: the real file, a connection that breaks half-way
@@ -18,10 +18,13 @@ let server: Server;
 let base: string;
 let model: Buffer;
 let dir: string;
+/** Every request the stand-in release server has answered. */
+const requests: string[] = [];
 
 beforeAll(async () => {
   model = readFileSync(sharedData('models', 'yolox_nano.onnx'));
   server = createServer((req, res) => {
+    requests.push(req.url ?? '');
     const half = model.subarray(0, model.length >> 1);
     switch (req.url) {
       case '/ok/yolox_nano.onnx':
@@ -121,21 +124,36 @@ describe('downloadModel', () => {
 
   it('uses a model already in the cache without downloading', async () => {
     const d = freshDir();
-    await downloadModel('yolox_nano', { url: `${base}/ok/yolox_nano.onnx`, dir: d });
-    const env = { ...process.env, XDG_CACHE_HOME: join(d, 'xdg') };
-    const saved = process.env.XDG_CACHE_HOME;
-    const savedDir = process.env.GSTUDIO_MODELS_DIR;
+    const saved = { xdg: process.env.XDG_CACHE_HOME, models: process.env.GSTUDIO_MODELS_DIR };
     try {
-      process.env.GSTUDIO_MODELS_DIR = d;
-      const r = await ensureDetectorModel('yolox_nano', { url: 'http://127.0.0.1:9/never' });
-      expect(r).toEqual({ path: join(d, 'yolox_nano.onnx'), source: 'env' });
       delete process.env.GSTUDIO_MODELS_DIR;
-      process.env.XDG_CACHE_HOME = env.XDG_CACHE_HOME;
+      process.env.XDG_CACHE_HOME = join(d, 'xdg');
+      // The file sits in the cache folder the studio names, put there by hand (no download).
+      const cache = modelCacheDir();
+      expect(cache).toBe(join(d, 'xdg', 'gesture-studio', 'models'));
+      mkdirSync(cache, { recursive: true });
+      copyFileSync(sharedData('models', 'yolox_nano.onnx'), join(cache, 'yolox_nano.onnx'));
+      const before = requests.length;
+      // The URL is the stand-in server's real file: a download would succeed, so only the count shows it did not happen.
+      const r = await ensureDetectorModel('yolox_nano', { url: `${base}/ok/yolox_nano.onnx` });
+      expect(r).toEqual({ path: join(cache, 'yolox_nano.onnx'), source: 'cache' });
+      expect(requests.length).toBe(before);
+      // GSTUDIO_MODELS_DIR comes first when it holds the model.
+      const own = join(d, 'own');
+      mkdirSync(own);
+      copyFileSync(sharedData('models', 'yolox_nano.onnx'), join(own, 'yolox_nano.onnx'));
+      process.env.GSTUDIO_MODELS_DIR = own;
+      expect(await ensureDetectorModel('yolox_nano', { url: `${base}/ok/yolox_nano.onnx` })).toEqual({ path: join(own, 'yolox_nano.onnx'), source: 'env' });
+      expect(requests.length).toBe(before);
+      // With an empty cache it does go to the network (and here says it is offline).
+      delete process.env.GSTUDIO_MODELS_DIR;
+      process.env.XDG_CACHE_HOME = join(d, 'empty');
       await expect(ensureDetectorModel('yolox_nano', { url: 'http://127.0.0.1:9/never' })).rejects.toBeInstanceOf(ModelUnavailableError);
     } finally {
-      if (saved === undefined) delete process.env.XDG_CACHE_HOME;
-      else process.env.XDG_CACHE_HOME = saved;
-      if (savedDir !== undefined) process.env.GSTUDIO_MODELS_DIR = savedDir;
+      if (saved.xdg === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = saved.xdg;
+      if (saved.models === undefined) delete process.env.GSTUDIO_MODELS_DIR;
+      else process.env.GSTUDIO_MODELS_DIR = saved.models;
     }
     rmSync(d, { recursive: true, force: true });
   });

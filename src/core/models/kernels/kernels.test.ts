@@ -63,12 +63,65 @@ describe('kernel sets agree: tfjs-ops (hand-written backward) vs autodiff (refer
     r2.forEach((r, i) => expect(maxDiff(r, o2[i])).toBeLessThan(1e-5));
   });
 
-  it('LSTM matches a hand computation of PyTorch equations (sigmoid gates, i f g o order)', () => {
-    // One unit, one step: h = sigmoid(o) * tanh(sigmoid(i) * tanh(g)).
-    const x = tf.tensor3d([[[0.5]]]);
-    const w = { wIh: tf.tensor2d([[0.1, 0.2, 0.3, 0.4]]), wHh: tf.zeros([1, 4]) as tf.Tensor2D, bIh: tf.tensor1d([0, 0, 0, 0]), bHh: tf.tensor1d([0.05, 0, 0, 0]) };
-    const sig = (v: number) => 1 / (1 + Math.exp(-v));
-    const expected = sig(0.2) * Math.tanh(sig(0.05 + 0.05) * Math.tanh(0.15));
-    expect(tfjsOpsKernels.lstm(x, w).dataSync()[0]).toBeCloseTo(expected, 6);
+  const sig = (v: number) => 1 / (1 + Math.exp(-v));
+
+  it('LSTM matches a hand computation of PyTorch equations (sigmoid gates, i f g o order, cell carried over)', () => {
+    // One unit, two steps. Every gate gets its own input weight, recurrent weight and bias, so the
+    // pre-activations of i, f, g, o differ at each step; at step 2 the cell from step 1 (non-zero)
+    // goes through the forget gate: a swapped gate order or a dropped cell changes h.
+    const xs = [0.5, -0.8];
+    const [wi, wf, wg, wo] = [0.9, -0.6, 1.3, 0.4];
+    const [ui, uf, ug, uo] = [0.7, 1.1, -0.5, -0.9];
+    const [bi, bf, bg, bo] = [0.1, 0.8, -0.3, 0.2]; // bIh + bHh, split below
+    let h = 0;
+    let c = 0;
+    const expected: number[] = [];
+    for (const x of xs) {
+      const i = sig(wi * x + ui * h + bi);
+      const f = sig(wf * x + uf * h + bf);
+      const g = Math.tanh(wg * x + ug * h + bg);
+      const o = sig(wo * x + uo * h + bo);
+      c = f * c + i * g;
+      h = o * Math.tanh(c);
+      expected.push(h);
+    }
+    const w = {
+      wIh: tf.tensor2d([[wi, wf, wg, wo]]),
+      wHh: tf.tensor2d([[ui, uf, ug, uo]]),
+      bIh: tf.tensor1d([bi - 0.05, bf - 0.3, bg + 0.1, bo - 0.15]),
+      bHh: tf.tensor1d([0.05, 0.3, -0.1, 0.15]),
+    };
+    const x = tf.tensor3d([[[xs[0]], [xs[1]]]]);
+    for (const k of [tfjsOpsKernels, autodiffKernels]) {
+      const out = Array.from(k.lstm(x, w).dataSync());
+      expect(out.length).toBe(2);
+      out.forEach((v, t) => expect(v, `${k.name} step ${t + 1}`).toBeCloseTo(expected[t], 6));
+    }
+  });
+
+  it('GRU matches a hand computation of PyTorch equations (r z n order, reset applied after the hidden matmul)', () => {
+    // One unit, two steps, distinct weights and biases per gate; at step 2 h is non-zero, so the
+    // reset gate scales (W_hn h + b_hn) and z mixes the old h in: a swapped order or reset-before fails.
+    const xs = [0.6, -0.4];
+    const [wr, wz, wn] = [0.8, -1.2, 1.5];
+    const [ur, uz, un] = [-0.7, 0.9, 1.1];
+    const [bir, biz, bin] = [0.2, -0.1, 0.3];
+    const [bhr, bhz, bhn] = [0.1, 0.4, -0.25];
+    let h = 0;
+    const expected: number[] = [];
+    for (const x of xs) {
+      const r = sig(wr * x + bir + ur * h + bhr);
+      const z = sig(wz * x + biz + uz * h + bhz);
+      const n = Math.tanh(wn * x + bin + r * (un * h + bhn));
+      h = (1 - z) * n + z * h;
+      expected.push(h);
+    }
+    const w = { wIh: tf.tensor2d([[wr, wz, wn]]), wHh: tf.tensor2d([[ur, uz, un]]), bIh: tf.tensor1d([bir, biz, bin]), bHh: tf.tensor1d([bhr, bhz, bhn]) };
+    const x = tf.tensor3d([[[xs[0]], [xs[1]]]]);
+    for (const k of [tfjsOpsKernels, autodiffKernels]) {
+      const out = Array.from(k.gru(x, w).dataSync());
+      expect(out.length).toBe(2);
+      out.forEach((v, t) => expect(v, `${k.name} step ${t + 1}`).toBeCloseTo(expected[t], 6));
+    }
   });
 });
