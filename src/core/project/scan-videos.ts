@@ -25,8 +25,8 @@ const identity = (st: Stats) => `${st.dev}:${st.ino}`;
 /**
  * One sub-folder per class (PIPELINE.md §1); every video file below a class folder, at any depth,
  * is a clip of that class. Whatever else is found is reported, never silently dropped.
- * Symbolic links are followed (datasets are often assembled from links), but each real folder and
- * file is taken once: a link loop or a second link to the same place is reported, not walked again.
+ * Symbolic links are followed (datasets are often assembled from links), but each real folder is
+ * walked once: a link loop or a second link to the same folder is reported, not walked again.
  * Asynchronous, so that a server scanning a large folder goes on answering.
  */
 export async function scanVideoFolder(root: string): Promise<ScanResult> {
@@ -41,7 +41,7 @@ export async function scanVideoFolder(root: string): Promise<ScanResult> {
   }
   const toRel = (p: string) => relative(root, p).split(sep).join('/');
   const result: ScanResult = { classes: [], clips: [], skipped: [] };
-  // Where each real folder and file was first seen (relative path), by identity.
+  // Where each real folder was first seen (relative path), by identity.
   const seen = new Map<string, string>();
   const rootStat = await stat(root);
   seen.set(identity(rootStat), '.');
@@ -74,7 +74,7 @@ export async function scanVideoFolder(root: string): Promise<ScanResult> {
   }
   return result;
 
-  /** False (and the reason recorded) when this folder or file was already taken through another path. */
+  /** False (and the reason recorded) when this folder was already walked through another path. */
   function firstVisit(st: Stats, full: string, ancestors: string[] = []): boolean {
     const id = identity(st);
     if (ancestors.includes(id)) {
@@ -83,7 +83,7 @@ export async function scanVideoFolder(root: string): Promise<ScanResult> {
     }
     const first = seen.get(id);
     if (first !== undefined) {
-      result.skipped.push({ path: toRel(full), reason: `the same ${st.isDirectory() ? 'folder' : 'file'} as ${first} (linked twice): taken once` });
+      result.skipped.push({ path: toRel(full), reason: `the same folder as ${first} (linked twice): taken once` });
       return false;
     }
     seen.set(id, toRel(full));
@@ -111,7 +111,8 @@ export async function scanVideoFolder(root: string): Promise<ScanResult> {
       if (st.isDirectory()) {
         if (firstVisit(st, full, ancestors)) await walk(full, className, [...ancestors, identity(st)]);
       } else if (st.isFile() && VIDEO_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
-        if (firstVisit(st, full)) result.clips.push({ relPath: toRel(full), className, sizeBytes: st.size, mtimeMs: st.mtimeMs });
+        // Files are not de-duplicated: hard links to one file are distinct clips to some datasets.
+        result.clips.push({ relPath: toRel(full), className, sizeBytes: st.size, mtimeMs: st.mtimeMs });
       } else result.skipped.push({ path: toRel(full), reason: 'not a video file' });
     }
   }

@@ -207,6 +207,9 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
   // rawvideo muxer from duplicating or dropping frames to make a constant rate.
   const args = [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info',
+    // One thread per decode: the pool runs one ffmpeg per worker, and a system build's default
+    // (threads per core, for decoder and filters) only fights the hand models for the cores.
+    '-threads', '1', '-filter_threads', '1',
     '-i', `file:${resolve(path)}`,
     '-map', '0:v:0', '-an', '-sn',
     '-vf', `scale=${width}:${height}:flags=bilinear,showinfo`,
