@@ -8,6 +8,7 @@ import { registerExtract } from './commands/extract';
 import { registerImport } from './commands/import';
 import { registerInit } from './commands/init';
 import { registerLandmarks } from './commands/landmarks';
+import { registerParity } from './commands/parity';
 import { registerPredict } from './commands/predict';
 import { registerReport } from './commands/report';
 import { registerServe } from './commands/serve';
@@ -30,6 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   registerTrain(program);
   registerEvaluate(program);
   registerPredict(program);
+  registerParity(program);
   registerReport(program);
   try {
     await program.parseAsync(argv);

@@ -8,6 +8,7 @@ import type { StudioService } from '../core/service';
 import { isAuthorised, isSameSite, newToken } from './auth';
 import { serveMedia } from './media-route';
 import { serveStatic } from './static-files';
+import { serveTasksAsset } from './tasks-assets';
 
 export interface StudioServer {
   /** The URL to open: carries the token once, then the page lives on a cookie. */
@@ -116,6 +117,7 @@ export async function startStudioServer(options: { service: StudioService; rende
       }
       return;
     }
+    if (req.method === 'GET' && serveTasksAsset(url.pathname, res, SECURITY_HEADERS)) return;
     if (req.method === 'GET' && serveStatic(rendererDir, url.pathname, res, SECURITY_HEADERS)) return;
     // A client-side route: the app shell handles it.
     if (req.method === 'GET' && !url.pathname.includes('.') && serveStatic(rendererDir, '/', res, SECURITY_HEADERS)) return;

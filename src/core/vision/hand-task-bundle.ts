@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { handModelBytes, type HandModelVariant } from './model-registry';
 import { storedZip } from './stored-zip';
 import { imageModelMetadata, withTfliteMetadata } from './tflite-metadata';
@@ -12,7 +13,15 @@ import { imageModelMetadata, withTfliteMetadata } from './tflite-metadata';
  * identical weights. The bundles are build output (git-ignored), made by `npm run build:tasks` or
  * on first use.
  */
-export const TASKS_DIR = resolve(process.env.GSTUDIO_TASKS_DIR ?? 'resources/tasks');
+export const TASKS_DIR = process.env.GSTUDIO_TASKS_DIR ? resolve(process.env.GSTUDIO_TASKS_DIR) : join(studioRoot(), 'resources', 'tasks');
+
+/** The studio's folder (the nearest package.json above this module, from the sources or a build), whatever the cwd. */
+function studioRoot(): string {
+  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d)) {
+    if (existsSync(join(d, 'package.json'))) return d;
+    if (dirname(d) === d) return process.cwd();
+  }
+}
 
 // Both models take [0, 255] RGB scaled to [0, 1], as the Node pipeline feeds them.
 const NORM = { mean: 0, std: 255 };
