@@ -63,7 +63,9 @@ export async function runParity(video: string, opts: ParityOptions = {}): Promis
       height = f.height;
       const ts = Math.max(lastTs + 1, Math.round(f.time * 1000));
       lastTs = ts;
-      const [node, tk] = [await pipe.processFrame(f), await tasks.detect({ width: f.width, height: f.height, rgba: rgbToRgba(f.data, f.width, f.height), timestampMs: ts })];
+      // Chromium works in its own process: Tasks' frame is sent first, the Node pipeline runs meanwhile.
+      const pending = tasks.detect({ width: f.width, height: f.height, rgba: rgbToRgba(f.data, f.width, f.height), timestampMs: ts });
+      const [node, tk] = await Promise.all([pipe.processFrame(f), pending]);
       const c = compareFrame(node.hands, tk);
       rows.push(c);
       const d = Math.max(-1, ...c.pairDistances);
