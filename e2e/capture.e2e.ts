@@ -1,10 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../src/core/video/binaries';
+import { makeClip } from '../src/test-support/make-clips';
 import { sharedData } from '../src/test-support/shared-data';
+import { gstudio } from './support/cli';
 import { launchBrowser, screenshot, watchConsole } from './support/browser';
 import { serve, type Served } from './support/serve';
 
@@ -12,12 +14,20 @@ import { serve, type Served } from './support/serve';
 let tmp: string;
 let camera: string;
 let server: Served;
+let project: string;
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'gstudio-capture-'));
   camera = join(tmp, 'hand.y4m');
   execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-ss', '1', '-i', sharedData('video', 'hand_test_640x360.mp4'), '-t', '2', '-pix_fmt', 'yuv420p', camera]);
-  server = await serve();
+  // A project with two classes to record into.
+  const videos = join(tmp, 'videos');
+  makeClip(join(videos, 'wave', 'bars.mp4'), { seconds: 1, source: 'smptebars' });
+  makeClip(join(videos, 'still', 'bars.mp4'), { seconds: 1, source: 'smptebars' });
+  project = join(tmp, 'project');
+  gstudio('init', project);
+  gstudio('import', project, videos);
+  server = await serve(['--project', project]);
 });
 afterAll(async () => {
   await server?.stop();
@@ -47,6 +57,26 @@ describe('Capture view', () => {
       });
       expect(drawn).toBeGreaterThan(500);
       await screenshot(page, 'capture-live');
+
+      // Key 2 picks the second class, space records (3 s countdown, then the chosen length).
+      await page.locator('select').nth(2).selectOption('2');
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      const second = await page.locator('select[aria-label="Class"] option').nth(1).getAttribute('value');
+      await page.keyboard.press('2');
+      await expect.poll(() => page.locator('select[aria-label="Class"]').inputValue()).toBe(second);
+      await page.keyboard.press('Space');
+      await page.getByText(`Saved ${second}/capture-`).waitFor({ timeout: 90_000 });
+      const files = readdirSync(join(tmp, 'videos', second!)).filter((f) => f.startsWith('capture-'));
+      expect(files).toHaveLength(1);
+      expect(files[0]).toMatch(/\.mp4$/);
+      // In the class at once, as a clip of the project.
+      const clips = await page.evaluate(async () => (await (await fetch('/api/clips.list', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({}) })).json()) as { ok: boolean; result: { items: { relPath: string; className: string }[] } });
+      expect(clips.result.items.filter((c) => c.relPath.includes('capture-')).map((c) => c.className)).toEqual([second]);
+      // A real video with the hand in it: the extraction finds it.
+      const out = JSON.parse(gstudio('landmarks', join(tmp, 'videos', second!, files[0]), '--detector', 'none', '--model', 'lite', '--json')) as { frames: { hands: unknown[] }[] };
+      expect(out.frames.length).toBeGreaterThanOrEqual(30);
+      expect(out.frames.filter((f) => f.hands.length > 0).length / out.frames.length).toBeGreaterThan(0.8);
+      await screenshot(page, 'capture-saved');
       expect(external).toEqual([]);
       expect(errors.filter((e) => !/WebGL|GPU|gl_context|OpenGL/i.test(e))).toEqual([]);
     } finally {

@@ -70,6 +70,11 @@ export const methods = {
     z.object({ jobId: z.string(), predictionId: PredictionId }),
   ),
   'predict.list': method(Empty, z.array(PredictionSummary)),
+  /** A clip recorded in the Capture view (uploaded first) into a class's folder, imported at once. */
+  'capture.save': method(
+    z.object({ uploadId: PredictionId, className: z.string().min(1).max(200) }).strict(),
+    z.object({ relPath: z.string(), clipId: z.number().int().nullable(), probeJobId: z.string().nullable() }),
+  ),
   'predict.get': method(z.object({ id: PredictionId }).strict(), PredictionDetail),
   'jobs.list': method(Empty, z.array(JobInfo)),
   'jobs.cancel': method(z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() })),

@@ -20,6 +20,7 @@ import {
 import { StudioError, errorMessage } from '../errors';
 import { JobRunner, type Spawner } from '../jobs';
 import { importVideoFolder, ProjectStore, projectFiles } from '../project';
+import { saveCapture } from '../capture/save-capture';
 import { getPrediction, listPredictions, newPrediction, predictionVideo as predictVideoPath } from '../inference/project-predictions';
 import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
 import { journalDirFor } from '../dataset/clip-journal';
@@ -199,6 +200,11 @@ export class StudioService {
       } else throw new StudioError('invalid_input', 'Choose a video to classify');
       const jobId = this.startJob('predict', { projectDir: store.dir, runId, predictionId, source: uploadId ? undefined : video });
       return { jobId, predictionId };
+    },
+    'capture.save': async ({ uploadId, className }) => {
+      const saved = await saveCapture(this.requireStore(), uploadId, className);
+      this.emit({ type: 'project', what: 'clips' });
+      return { ...saved, probeJobId: this.runner.running('probe') ? null : this.startProbe() };
     },
     'predict.list': () => listPredictions(this.requireStore().dir),
     'predict.get': ({ id }) => getPrediction(this.requireStore().dir, id),
