@@ -72,7 +72,7 @@ export function extractionFromModel(meta: ModelMetadata): { numFrames: number; m
 }
 
 /** Video keypoints are 84 floats a frame: a model trained on anything else cannot take them. */
-function checkInput(meta: ModelMetadata): void {
+export function checkInput(meta: ModelMetadata): void {
   if (meta.inputShape[1] !== INPUT_SIZE) {
     throw new StudioError(
       'shape_mismatch',
@@ -84,7 +84,7 @@ function checkInput(meta: ModelMetadata): void {
 type Classification = Pick<VideoPrediction, 'label' | 'confidence' | 'top' | 'frames_with_hands' | 'frames' | 'window'>;
 
 /** Per-frame records -> the model's input exactly as in training -> softmax, top classes. */
-function classify(model: SequenceClassifier, meta: ModelMetadata, records: FrameRecord[], mode: SequenceMode): Classification {
+export function classify(model: SequenceClassifier, meta: ModelMetadata, records: FrameRecord[], mode: SequenceMode): Classification {
   const [seqLen, numFeatures] = meta.inputShape;
   const x = shapeSequence(records.map((f) => frameFeatures(f)), seqLen, mode);
   const p = predictSet(model, { keys: ['clip'], x, y: new Int32Array(1), seqLen, numFeatures });

@@ -21,6 +21,7 @@ import { StudioError, errorMessage } from '../errors';
 import { JobRunner, type Spawner } from '../jobs';
 import { importVideoFolder, ProjectStore, projectFiles } from '../project';
 import { saveCapture } from '../capture/save-capture';
+import { LivePredictor } from '../inference/live-predict';
 import { getPrediction, listPredictions, newPrediction, predictionVideo as predictVideoPath } from '../inference/project-predictions';
 import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
 import { journalDirFor } from '../dataset/clip-journal';
@@ -104,10 +105,13 @@ export class StudioService {
   }
 
   close(): void {
+    this.live.dispose();
     for (const job of this.runner.list()) this.runner.cancel(job.id);
     this.store?.close();
     this.store = null;
   }
+
+  private readonly live = new LivePredictor();
 
   private readonly handlers: Handlers = {
     'app.info': () => ({ mode: this.host.mode, version: this.host.version, canPickFolder: Boolean(this.host.pickFolder) }),
@@ -200,6 +204,11 @@ export class StudioService {
       } else throw new StudioError('invalid_input', 'Choose a video to classify');
       const jobId = this.startJob('predict', { projectDir: store.dir, runId, predictionId, source: uploadId ? undefined : video });
       return { jobId, predictionId };
+    },
+    'live.predict': async ({ runId, frames }) => {
+      const run = this.requireStore().run(runId);
+      if (run.status !== 'done') throw new StudioError('invalid_input', `${run.name} has not finished training: pick a finished run`);
+      return this.live.predict(run.run_dir, frames);
     },
     'capture.save': async ({ uploadId, className }) => {
       const saved = await saveCapture(this.requireStore(), uploadId, className);
