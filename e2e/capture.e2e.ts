@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 describe('Capture view', () => {
-  it('shows the fake camera with the hand skeleton drawn live by MediaPipe Tasks (served by the studio)', async () => {
+  it('shows the fake camera with the hand skeleton drawn live by MediaPipe Tasks (served by the studio), records a clip into a class', { timeout: 300_000 }, async () => {
     const browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${camera}`]);
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
