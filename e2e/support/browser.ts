@@ -6,7 +6,8 @@ export const CHROMIUM = process.env.GSTUDIO_CHROMIUM ?? '/usr/bin/chromium';
 /** Screenshots for people to look at; git-ignored. */
 export const SCREENSHOTS = resolve('.artifacts', 'screenshots');
 
-export async function launchBrowser(): Promise<Browser> {
+/** `extraArgs`: more Chromium switches (e.g. a fake camera). */
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   // Playwright gives each launch a fresh, empty profile.
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -20,6 +21,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--autoplay-policy=no-user-gesture-required',
+      ...extraArgs,
     ],
   });
 }

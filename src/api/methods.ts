@@ -85,6 +85,43 @@ export const methods = {
     z.object({ jobId: z.string(), predictionId: PredictionId }),
   ),
   'predict.list': method(Empty, z.array(PredictionSummary)),
+  /** Live prediction: the latest frames' hands (as Tasks gives them for the unmirrored picture) classified by a run's model. */
+  'live.predict': method(
+    z
+      .object({
+        runId: Id,
+        frames: z
+          .array(
+            z.object({
+              hands: z
+                .array(
+                  z.object({
+                    handedness: z.enum(['Left', 'Right']),
+                    handednessScore: z.number().min(0).max(1),
+                    score: z.number().min(0).max(1),
+                    landmarks: z.array(z.tuple([z.number(), z.number(), z.number()])).length(21),
+                  }).strict(),
+                )
+                .max(2),
+            }).strict(),
+          )
+          .min(1)
+          .max(120),
+      })
+      .strict(),
+    z.object({
+      label: z.string(),
+      confidence: z.number(),
+      top: z.array(z.object({ label: z.string(), probability: z.number() })),
+      seqLen: z.number().int(),
+      framesWithHands: z.number().int(),
+    }),
+  ),
+  /** A clip recorded in the Capture view (uploaded first) into a class's folder, imported at once. */
+  'capture.save': method(
+    z.object({ uploadId: PredictionId, className: z.string().min(1).max(200) }).strict(),
+    z.object({ relPath: z.string(), clipId: z.number().int().nullable(), probeJobId: z.string().nullable() }),
+  ),
   'predict.get': method(z.object({ id: PredictionId }).strict(), PredictionDetail),
   'jobs.list': method(Empty, z.array(JobInfo)),
   'jobs.cancel': method(z.object({ id: z.string().min(1).max(100) }).strict(), z.object({ cancelled: z.boolean() })),

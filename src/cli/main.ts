@@ -11,6 +11,7 @@ import { registerImport } from './commands/import';
 import { registerInit } from './commands/init';
 import { registerLandmarks } from './commands/landmarks';
 import { registerMerge } from './commands/merge';
+import { registerParity } from './commands/parity';
 import { registerPredict } from './commands/predict';
 import { registerRelink } from './commands/relink';
 import { registerReport } from './commands/report';
@@ -42,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
   registerExport(program);
   registerAudit(program);
   registerPredict(program);
+  registerParity(program);
   registerReport(program);
   registerRelink(program);
   registerSlurm(program);

@@ -9,6 +9,7 @@ import type { StudioService } from '../core/service';
 import { isAuthorised, isSameSite, newLaunchHost, newToken, type Credentials } from './auth';
 import { serveMedia } from './media-route';
 import { serveStatic } from './static-files';
+import { serveTasksAsset } from './tasks-assets';
 
 export interface StudioServer {
   /** The URL to open: the launch host, carrying the token once; then the page lives on a session cookie. */
@@ -31,7 +32,7 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
   'Content-Security-Policy':
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
 };
 
 /**
@@ -135,6 +136,7 @@ export async function startStudioServer(options: { service: StudioService; rende
       }
       return;
     }
+    if (req.method === 'GET' && serveTasksAsset(url.pathname, res, SECURITY_HEADERS)) return;
     if (req.method === 'GET' && serveStatic(rendererDir, url.pathname, res, SECURITY_HEADERS)) return;
     // A client-side route: the app shell handles it.
     if (req.method === 'GET' && !url.pathname.includes('.') && serveStatic(rendererDir, '/', res, SECURITY_HEADERS)) return;

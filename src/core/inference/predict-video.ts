@@ -75,7 +75,7 @@ export function extractionFromModel(meta: ModelMetadata): { numFrames: number; m
 }
 
 /** Video keypoints are 84 floats a frame: a model trained on anything else cannot take them. */
-function checkInput(meta: ModelMetadata): void {
+export function checkInput(meta: ModelMetadata): void {
   if (meta.inputShape[1] !== INPUT_SIZE) {
     throw new StudioError(
       'shape_mismatch',
@@ -95,7 +95,7 @@ function exportedOnnx(modelDir: string): string | null {
 }
 
 /** Per-frame records -> the model's input exactly as in training -> softmax, top classes. */
-async function classify(model: SequenceClassifier, meta: ModelMetadata, records: FrameRecord[], mode: SequenceMode, modelDir: string): Promise<Classification> {
+export async function classify(model: SequenceClassifier, meta: ModelMetadata, records: FrameRecord[], mode: SequenceMode, modelDir: string): Promise<Classification> {
   const [seqLen, numFeatures] = meta.inputShape;
   const x = shapeSequence(records.map((f) => frameFeatures(f)), seqLen, mode);
   const onnxPath = exportedOnnx(modelDir);

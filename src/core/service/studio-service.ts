@@ -20,6 +20,8 @@ import { StudioError, errorMessage } from '../errors';
 import { JobRunner, WorkerLedger, type Spawner } from '../jobs';
 import { importVideoFolder, ProjectStore, projectFiles, relinkVideoRoot } from '../project';
 import { mergeInProject, projectNotices, unmergedParts } from './sharded-extraction';
+import { saveCapture } from '../capture/save-capture';
+import { LivePredictor } from '../inference/live-predict';
 import { getPrediction, listPredictions, newPrediction, predictionVideo as predictVideoPath } from '../inference/project-predictions';
 import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
 import { settleRun } from '../runs/settle-run';
@@ -111,10 +113,13 @@ export class StudioService {
   }
 
   close(): void {
+    this.live.dispose();
     for (const job of this.runner.list()) this.runner.cancel(job.id);
     this.store?.close();
     this.store = null;
   }
+
+  private readonly live = new LivePredictor();
 
   private readonly handlers: Handlers = {
     'app.info': () => ({ mode: this.host.mode, version: this.host.version, canPickFolder: Boolean(this.host.pickFolder), ffmpeg: ffmpegSummary() }),
@@ -228,6 +233,16 @@ export class StudioService {
       } else throw new StudioError('invalid_input', 'Choose a video to classify');
       const jobId = this.startJob('predict', { projectDir: store.dir, runId, predictionId, source });
       return { jobId, predictionId };
+    },
+    'live.predict': async ({ runId, frames }) => {
+      const run = this.requireStore().run(runId);
+      if (run.status !== 'done') throw new StudioError('invalid_input', `${run.name} has not finished training: pick a finished run`);
+      return this.live.predict(run.run_dir, frames);
+    },
+    'capture.save': async ({ uploadId, className }) => {
+      const saved = await saveCapture(this.requireStore(), uploadId, className);
+      this.emit({ type: 'project', what: 'clips' });
+      return { ...saved, probeJobId: this.runner.running('probe') ? null : this.startProbe() };
     },
     'predict.list': () => listPredictions(this.requireStore().dir),
     'predict.get': ({ id }) => getPrediction(this.requireStore().dir, id),

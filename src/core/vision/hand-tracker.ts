@@ -23,7 +23,7 @@ export interface HandTrackerOptions {
    * Report a tracked hand's handedness as the mean over its track instead of this frame's score.
    * A hand cannot change sides between frames, but the per-frame score wavers (the lite model
    * flips a few frames of the test video), and each flip moves the hand to the other feature
-   * slot. MediaPipe reports the per-frame score; the studio's default smooths it. Default true.
+   * slot. MediaPipe reports the per-frame score, and so does the hand pipeline by default (parity with Tasks).
    */
   smoothHandedness?: boolean;
 }

@@ -1,0 +1,41 @@
+import { execFile } from 'node:child_process';
+import { existsSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { StudioError } from '../errors';
+import { predictionVideo } from '../inference/project-predictions';
+import { importVideoFolder, type ProjectStore } from '../project';
+import { ffmpegPath } from '../video/binaries';
+
+const run = promisify(execFile);
+
+/**
+ * A clip recorded in the Capture view (uploaded as the browser's MediaRecorder webm) becomes a real
+ * video file in its class's folder: converted to H.264 MP4 (a webm from MediaRecorder has no duration
+ * or index, which players and the prober handle badly), named by the time it was taken, then the
+ * folder is imported again so that the clip is in the class at once and extracted like any other.
+ */
+export async function saveCapture(store: ProjectStore, uploadId: string, className: string): Promise<{ relPath: string; clipId: number | null }> {
+  const root = store.videoRoot();
+  const known = store.summary().classes.map((c) => c.name);
+  if (!known.includes(className)) throw new StudioError('invalid_input', `There is no class "${className}" in this project (classes: ${known.join(', ') || 'none yet'})`);
+  const upload = predictionVideo(store.dir, uploadId).path;
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+  let name = `capture-${stamp}.mp4`;
+  for (let k = 2; existsSync(join(root, className, name)); k++) name = `capture-${stamp}-${k}.mp4`;
+  const dest = join(root, className, name);
+  const tmp = join(dirname(dest), `.${name}.part.mp4`);
+  try {
+    await run(ffmpegPath(), ['-v', 'error', '-y', '-i', upload, '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', tmp]);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    // The upload stays where it is: nothing recorded is lost.
+    throw new StudioError('invalid_input', `The recording could not be converted to a video file (${String((e as { stderr?: string }).stderr ?? e).trim().split('\n').pop()}); it is kept at ${upload}`);
+  }
+  renameSync(tmp, dest);
+  rmSync(dirname(upload), { recursive: true, force: true });
+  importVideoFolder(store, root);
+  const relPath = `${className}/${name}`;
+  const clip = store.listClips({ limit: 100_000 }).items.find((c) => c.relPath === relPath);
+  return { relPath, clipId: clip?.id ?? null };
+}
