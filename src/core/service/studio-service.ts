@@ -28,6 +28,7 @@ import { recoverProjectKeypoints } from '../extraction/recover-keypoints';
 import { clipKeypoints } from './clip-keypoints';
 import { clipThumbnail } from './clip-thumbnail';
 import { resolveClipMedia, type MediaFile } from './media-file';
+import { recordRunEnd } from './run-end';
 
 /** What a transport brings: how jobs are started, and the native abilities it has. */
 export interface ServiceHost {
@@ -253,7 +254,10 @@ export class StudioService {
     const info = this.runner.get(job.id);
     if (info) store.recordJob(info, params);
     void job.finished.then((final) => {
-      if (this.store === store) store.recordJob(final, params);
+      if (this.store === store) {
+        store.recordJob(final, params);
+        if (kind === 'train' && typeof params.runId === 'number') recordRunEnd(store, params.runId, final);
+      }
       this.emit({ type: 'project', what: kind === 'train' ? 'runs' : kind === 'predict' ? 'predictions' : 'clips' });
     });
     return job.id;

@@ -235,6 +235,8 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
       let correct = 0;
       let done = 0;
       for (let b = 0; b < batches.length; b++) {
+        // The batches are synchronous: yield so that a cancel message is seen within one batch.
+        if (callbacks.signal) await new Promise((r) => setImmediate(r));
         if (callbacks.signal?.aborted) throw new CancelledError(`Training cancelled during epoch ${epoch}; ${epoch - 1} finished epoch(s) are saved: resume to continue`);
         const batch = gatherBatch(trainSet, batches[b], augment ? (seq) => augmentSequence(seq, trainSet.seqLen, trainSet.numFeatures, augmentRng, augment) : undefined);
         const n = batches[b].length;
