@@ -60,6 +60,7 @@ export function runEvaluation(store: ProjectStore, id: number, split: 'train' | 
     relPath: clips.get(p.clipId)?.relPath ?? `#${p.clipId}`,
     split: p.split,
     trueClass: names.get(p.trueClassId) ?? '?',
+    currentClass: clips.get(p.clipId)?.className ?? names.get(p.trueClassId) ?? '?',
     predictedClass: names.get(p.predClassId) ?? '?',
     confidence: p.confidence,
     trueProbability: yTrue[i] >= 0 ? (p.probs[yTrue[i]] ?? 0) : 0,

@@ -28,7 +28,8 @@ class StudioState {
       } else if (e.what === 'predictions') {
         this.predictionsVersion++;
       } else {
-        if (e.what !== 'labels') void this.refresh();
+        // Labels too: the class counts in the summary change with every relabel.
+        void this.refresh();
         this.clipsVersion++;
       }
     });

@@ -1,0 +1,107 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { screenshot } from './support/browser';
+import { gstudio } from './support/cli';
+import { openStudio, type Studio } from './support/studio';
+
+// One small trained demo project for every test of this file (issue 14's review defects).
+let tmp: string;
+let studio: Studio;
+let page: Page;
+
+beforeAll(async () => {
+  tmp = mkdtempSync(join(tmpdir(), 'gstudio-review-'));
+  gstudio('demo', '--out', join(tmp, 'demo'), '--classes', '3', '--clips', '12', '--epochs', '3');
+  studio = await openStudio(['--project', join(tmp, 'demo', 'project')], { width: 1400, height: 1000 });
+  page = studio.page;
+  page.setDefaultTimeout(15_000);
+  await page.goto(studio.server.url);
+});
+
+afterAll(async () => {
+  await studio?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const call = (m: string, p: unknown) =>
+  page.evaluate(async ([m, p]) => (await (await fetch(`/api/${m}`, { method: 'POST', body: JSON.stringify(p) })).json()).result, [m, p] as const);
+const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+const status = () => page.getByRole('status').first();
+
+describe('reviewing in the Evaluation view', () => {
+  it('"Relabel as X" takes the clip out of the queue, Ctrl+Z brings it back with its old label', async () => {
+    await nav('Evaluation');
+    const queue = page.getByRole('table', { name: 'Review queue' });
+    await queue.waitFor();
+    const rows = queue.locator('tbody tr');
+    const before = await rows.count();
+    expect(before).toBeGreaterThan(0);
+    const first = rows.first();
+    const clip = (await first.locator('td').first().textContent())!;
+    const button = first.getByRole('button', { name: /^Relabel as / });
+    const target = (await button.textContent())!.replace('Relabel as ', '');
+    await button.click();
+    // The notice names the clip, and the row leaves the queue (it stays gone after the refetch).
+    await page.getByRole('status').filter({ hasText: `Relabelled 1 clip as ${target}: ${clip.split('/').pop()}` }).waitFor();
+    await page.waitForTimeout(500);
+    expect(await queue.getByText(clip, { exact: true }).count()).toBe(0);
+    expect(await rows.count()).toBe(before - 1);
+    await screenshot(page, 'evaluation-relabelled');
+
+    await page.locator('body').press('Control+z');
+    await page.getByRole('status').filter({ hasText: /Undid relabel of 1 clip/ }).waitFor();
+    await queue.getByText(clip, { exact: true }).waitFor();
+    expect(await rows.count()).toBe(before);
+  });
+});
+
+describe('relabelling by key in the Clips view', () => {
+  it('keeps the place in a filtered list: the next clip is selected and named, a second key does not hit another clip silently', async () => {
+    const summary = (await call('project.summary', {})) as { classes: { id: number; name: string; clips: number }[] };
+    const [first, second] = summary.classes;
+    await nav('Clips');
+    await page.getByLabel('Class').selectOption({ label: `${first.name} (${first.clips})` });
+    const list = page.getByRole('listbox', { name: 'Clips' });
+    await page.getByText(`${first.clips} clips`, { exact: true }).waitFor();
+    const options = list.getByRole('option');
+    await options.nth(1).click();
+    const relabelled = (await options.nth(1).locator('.clip-name').textContent())!;
+    const next = (await options.nth(2).locator('.clip-name').textContent())!;
+    // Key 2 relabels as the second class: the clip leaves this class's list.
+    await page.keyboard.press('2');
+    await page.getByRole('status').filter({ hasText: `Relabelled 1 clip as ${second.name}: ${relabelled}. It left this list; now on ${next}` }).waitFor();
+    await page.getByText(`${first.clips - 1} clips`, { exact: true }).waitFor();
+    expect(await list.locator('[aria-selected="true"] .clip-name').textContent()).toBe(next);
+    expect(await page.getByRole('article', { name: 'Clip details' }).getByRole('heading').first().textContent()).toBe(next);
+    await screenshot(page, 'clips-relabel-next');
+    await page.keyboard.press('Control+z');
+    await page.getByRole('status').filter({ hasText: `Undid relabel of 1 clip (back to ${first.name}): ${relabelled}` }).waitFor();
+    await page.getByText(`${first.clips} clips`, { exact: true }).waitFor();
+  });
+});
+
+describe('empty filter results', () => {
+  it('say that no clip matches and what the review filter means', async () => {
+    await nav('Clips');
+    await page.getByLabel('Class').selectOption({ index: 0 });
+    await page.getByLabel('Review').selectOption('low_confidence');
+    await expect.poll(() => page.getByTestId('review-help').textContent()).toMatch(/below 60%/);
+    await page.getByLabel('Search').fill('no-such-clip-anywhere');
+    const empty = page.getByRole('note', { name: 'No clips' });
+    await empty.waitFor();
+    expect(await empty.textContent()).toMatch(/No clips match these filters \(low confidence, “no-such-clip-anywhere”\)/);
+    await screenshot(page, 'clips-no-match');
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Review').selectOption('');
+    await empty.waitFor({ state: 'detached' });
+  });
+});
+
+describe('the page', () => {
+  it('logged no console error', () => {
+    expect(studio.consoleErrors).toEqual([]);
+  });
+});
