@@ -64,6 +64,7 @@ export const methods = {
   ),
   'runs.list': method(Empty, z.array(RunInfo)),
   'runs.get': method(z.object({ id: Id }).strict(), RunDetail),
+  'runs.setActive': method(z.object({ id: Id.nullable() }).strict(), ProjectSummary),
   'runs.evaluation': method(z.object({ id: Id, split: z.enum(['train', 'val', 'test']).default('test') }).strict(), RunEvaluation),
   'predict.start': method(
     z.object({ runId: Id, video: PathString.optional(), uploadId: PredictionId.optional() }).strict(),

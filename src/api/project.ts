@@ -25,10 +25,15 @@ export type ClipCounts = z.infer<typeof ClipCounts>;
 export const ClassSummary = ClipCounts.extend({ id: z.number().int(), name: z.string() });
 export type ClassSummary = z.infer<typeof ClassSummary>;
 
+/** The run whose predictions the views use: chosen by the researcher, or else the best by validation F1. */
+export const ActiveRun = z.object({ id: z.number().int(), name: z.string(), bestValF1: z.number().nullable(), chosen: z.boolean() });
+export type ActiveRun = z.infer<typeof ActiveRun>;
+
 export const ProjectSummary = z.object({
   project: ProjectInfo,
   classes: z.array(ClassSummary),
   totals: ClipCounts,
+  activeRun: ActiveRun.nullable(),
 });
 export type ProjectSummary = z.infer<typeof ProjectSummary>;
 

@@ -29,6 +29,7 @@ import { clipKeypoints } from './clip-keypoints';
 import { clipThumbnail } from './clip-thumbnail';
 import { resolveClipMedia, type MediaFile } from './media-file';
 import { recordRunEnd } from './run-end';
+import { runHandlers } from './runs-handlers';
 
 /** What a transport brings: how jobs are started, and the native abilities it has. */
 export interface ServiceHost {
@@ -184,6 +185,13 @@ export class StudioService {
       return { jobId, runId };
     },
     'runs.list': () => this.requireStore().runs().map(runInfo),
+    ...runHandlers(
+      () => this.requireStore(),
+      () => {
+        this.emit({ type: 'project', what: 'runs' });
+        this.emit({ type: 'project', what: 'clips' });
+      },
+    ),
     'runs.get': ({ id }) => runDetail(this.requireStore(), id),
     'runs.evaluation': ({ id, split }) => runEvaluation(this.requireStore(), id, split),
     'predict.start': ({ runId, video, uploadId }) => {

@@ -25,6 +25,7 @@ class StudioState {
         if (e.job.state !== 'running') void this.refresh();
       } else if (e.what === 'runs') {
         this.runsVersion++;
+        void this.refresh(); // the active run may have changed
       } else if (e.what === 'predictions') {
         this.predictionsVersion++;
       } else {
