@@ -100,6 +100,50 @@ describe('empty filter results', () => {
   });
 });
 
+describe('the Clips view in the address', () => {
+  it('opens a clip linked from Evaluation where it is in the list: selected, scrolled to, highlighted', async () => {
+    await nav('Evaluation');
+    await page.getByLabel('Split').selectOption('train');
+    // A clip of the last class (alphabetically), far down the list of every clip.
+    const summary = (await call('project.summary', {})) as { classes: { name: string }[] };
+    const last = summary.classes.at(-1)!.name;
+    await page.getByRole('button', { name: new RegExp(`^true ${last}, predicted \\w+: [1-9]\\d* clips`) }).first().click();
+    const link = page.getByRole('table', { name: 'Clips in the selected cell' }).getByRole('link').last();
+    const name = (await link.textContent())!.split('/').pop()!;
+    await link.click();
+    const list = page.getByRole('listbox', { name: 'Clips' });
+    const row = list.locator('[aria-selected="true"]');
+    await row.locator('.clip-name', { hasText: name }).waitFor();
+    expect(await row.getAttribute('class')).toMatch(/flash/);
+    const [box, rowBox] = [await list.boundingBox(), await row.boundingBox()];
+    expect(rowBox!.y).toBeGreaterThanOrEqual(box!.y);
+    expect(rowBox!.y + rowBox!.height).toBeLessThanOrEqual(box!.y + box!.height);
+    expect(await list.evaluate((el) => el.scrollTop)).toBeGreaterThan(0);
+    await screenshot(page, 'clips-linked-from-evaluation');
+  });
+
+  it('keeps the filter, the open clip and the scroll over a reload', async () => {
+    await page.getByLabel('Search').fill('_0');
+    await page.getByLabel('Status').selectOption('ok');
+    const list = page.getByRole('listbox', { name: 'Clips' });
+    await list.getByRole('option').nth(3).click();
+    const open = (await list.locator('[aria-selected="true"] .clip-name').textContent())!;
+    await list.evaluate((el) => (el.scrollTop = 150));
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/top=150/);
+    await page.reload();
+    await list.locator('[aria-selected="true"] .clip-name', { hasText: open }).waitFor();
+    expect(await page.getByLabel('Search').inputValue()).toBe('_0');
+    expect(await page.getByLabel('Status').inputValue()).toBe('ok');
+    // The open clip is scrolled into view; without one the list goes back to its offset.
+    await page.evaluate(() => history.replaceState(null, '', location.hash.replace(/&?clip=\d+/, '')));
+    await page.reload();
+    await page.getByText(/\d+ clips/).first().waitFor();
+    await expect.poll(() => list.evaluate((el) => el.scrollTop)).toBe(150);
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Status').selectOption('');
+  });
+});
+
 describe('the page', () => {
   it('logged no console error', () => {
     expect(studio.consoleErrors).toEqual([]);

@@ -40,6 +40,10 @@ export const methods = {
   ),
   'clips.probe': method(Empty, z.object({ jobId: z.string().nullable() })),
   'clips.list': method(ClipFilter.strict(), ClipPage),
+  'clips.position': method(
+    ClipFilter.omit({ offset: true, limit: true }).extend({ id: Id }).strict(),
+    z.object({ index: z.number().int().nullable() }),
+  ),
   'clips.get': method(z.object({ id: Id }).strict(), Clip),
   'clips.keypoints': method(z.object({ id: Id }).strict(), ClipKeypoints),
   'clips.relabel': method(z.object({ clipIds: z.array(Id).min(1).max(20000), classId: Id }).strict(), LabelChange),

@@ -273,6 +273,13 @@ export class ProjectStore {
     return { total, offset, items: rows.map(toClip) };
   }
 
+  /** Where a clip is in a filtered list (for a link that opens it in place), or null when the filter leaves it out. */
+  clipPosition(id: number, filter: ClipFilter): number | null {
+    this.getClip(id);
+    const index = this.listClips({ ...filter, offset: 0, limit: 1_000_000 }).items.findIndex((c) => c.id === id);
+    return index < 0 ? null : index;
+  }
+
   getClip(id: number): Clip {
     const row = this.db.prepare(`${clipSelect(this.activeRun()?.id ?? null)} WHERE c.id = ?`).get(id) as ClipRow | undefined;
     if (!row) throw new NotFoundError(`Clip ${id}`);

@@ -132,6 +132,7 @@ export class StudioService {
     },
     'clips.list': (filter) => this.requireStore().listClips(filter),
     'clips.get': ({ id }) => this.requireStore().getClip(id),
+    'clips.position': ({ id, ...filter }) => ({ index: this.requireStore().clipPosition(id, filter) }),
     'clips.keypoints': async ({ id }) => {
       const store = this.requireStore();
       const clip = store.getClip(id);
