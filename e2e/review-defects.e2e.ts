@@ -144,6 +144,41 @@ describe('the Clips view in the address', () => {
   });
 });
 
+describe('keyboard shortcuts', () => {
+  it('step frames with , and . from anywhere in the view, and ? lists every shortcut', async () => {
+    await nav('Clips');
+    const list = page.getByRole('listbox', { name: 'Clips' });
+    await list.getByRole('option').first().click();
+    const overlay = page.getByLabel('Keypoint overlay');
+    await page.getByText(/^Frame \d+ \/ \d+$/).waitFor();
+    await expect.poll(async () => Number(await overlay.getAttribute('data-frame'))).toBeGreaterThanOrEqual(0);
+    const before = Number(await overlay.getAttribute('data-frame'));
+    // The focus is on a filter, not on the video.
+    await page.getByLabel('Review').focus();
+    await page.keyboard.press('.');
+    await page.keyboard.press('.');
+    await expect.poll(async () => Number(await overlay.getAttribute('data-frame'))).toBe(before + 2);
+    await page.keyboard.press(',');
+    await expect.poll(async () => Number(await overlay.getAttribute('data-frame'))).toBe(before + 1);
+    expect(await page.getByLabel('Review').inputValue()).toBe('');
+
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.waitFor();
+    const clips = help.getByRole('table', { name: 'Clips shortcuts' });
+    for (const k of [',', '.', 'Ctrl+Z', 'N or J', '1 – 9']) expect(await clips.getByRole('rowheader', { name: k, exact: true }).count()).toBe(1);
+    await screenshot(page, 'shortcut-help');
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    // Typing "?" into the search box types it.
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Search').press('?');
+    expect(await help.count()).toBe(0);
+    expect(await page.getByLabel('Search').inputValue()).toBe('?');
+    await page.getByLabel('Search').fill('');
+  });
+});
+
 describe('the page', () => {
   it('logged no console error', () => {
     expect(studio.consoleErrors).toEqual([]);

@@ -17,7 +17,15 @@ export async function runLabelAction(action: LabelAction): Promise<string> {
   return change ? change.description : action === 'labels.undo' ? 'Nothing to undo' : 'Nothing to redo';
 }
 
-/** Keys typed into a field belong to the field (a text box has its own undo). */
+const TEXT_INPUTS = new Set(['text', 'search', 'number', 'email', 'url', 'password', 'tel', '']);
+
+/**
+ * Keys typed into a text field belong to the field (it has its own undo, digits are its value).
+ * A focused select, checkbox or button does not stop the view's shortcuts: after choosing a filter
+ * the researcher's next key press is for the view.
+ */
 export function isTypingTarget(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && Boolean(target.closest('input, select, textarea, [contenteditable="true"]'));
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.closest('textarea, [contenteditable="true"]')) return true;
+  return target instanceof HTMLInputElement && TEXT_INPUTS.has(target.type);
 }
