@@ -152,6 +152,7 @@ describe('keyboard shortcuts', () => {
     const overlay = page.getByLabel('Keypoint overlay');
     await page.getByText(/^Frame \d+ \/ \d+$/).waitFor();
     await expect.poll(async () => Number(await overlay.getAttribute('data-frame'))).toBeGreaterThanOrEqual(0);
+    await page.getByLabel('Clip video').evaluate((v: HTMLVideoElement) => new Promise((r) => (v.readyState >= 2 ? r(null) : v.addEventListener('loadeddata', () => r(null), { once: true }))));
     const before = Number(await overlay.getAttribute('data-frame'));
     // The focus is on a filter, not on the video.
     await page.getByLabel('Review').focus();
