@@ -180,6 +180,42 @@ describe('keyboard shortcuts', () => {
   });
 });
 
+describe('smaller things', () => {
+  it('a metric without meaning is "–": precision of a class no clip was predicted as, recall without clips', async () => {
+    await nav('Evaluation');
+    for (const split of ['test', 'val']) {
+      await page.getByLabel('Split').selectOption(split);
+      await page.waitForTimeout(300);
+      const runId = Number(await page.getByLabel('Run').inputValue());
+      const e = (await call('runs.evaluation', { id: runId, split })) as { labels: string[]; confusion: number[][]; perClass: { label: string; support: number }[] };
+      const table = page.getByRole('table', { name: 'Per-class report' });
+      for (const [j, label] of e.labels.entries()) {
+        const predicted = e.confusion.reduce((a, row) => a + row[j], 0);
+        const cells = await table.getByRole('row', { name: new RegExp(`^${label} `) }).locator('td').allTextContents();
+        expect(cells[0], `${split} ${label}`).toBe(predicted === 0 ? '–' : (cells[0].match(/^\d\.\d{3}$/)?.[0] ?? 'a number'));
+        const support = e.perClass.find((c) => c.label === label)!.support;
+        expect(cells[1]).toBe(support === 0 ? '–' : (cells[1].match(/^\d\.\d{3}$/)?.[0] ?? 'a number'));
+      }
+    }
+    await page.getByLabel('Split').selectOption('test');
+  });
+
+  it('the folder fields show examples, not values, and the new-project form is empty after creating one', async () => {
+    await nav('Project');
+    const video = page.getByLabel('Video folder', { exact: true });
+    expect(await video.inputValue()).toBe('');
+    expect(await video.getAttribute('placeholder')).toMatch(/^e\.g\. /);
+    const dir = page.getByLabel('Project folder', { exact: true });
+    expect(await dir.getAttribute('placeholder')).toMatch(/^e\.g\. /);
+    await dir.fill(join(tmp, 'second'));
+    await page.getByLabel('Name (optional)').fill('Second project');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.locator('.project-name', { hasText: 'Second project' }).waitFor();
+    expect(await dir.inputValue()).toBe('');
+    expect(await page.getByLabel('Name (optional)').inputValue()).toBe('');
+  });
+});
+
 describe('the page', () => {
   it('logged no console error', () => {
     expect(studio.consoleErrors).toEqual([]);
