@@ -200,6 +200,13 @@ describe('smaller things', () => {
     await page.getByLabel('Split').selectOption('test');
   });
 
+  it('the Extraction and Project views say before a run what the regions will be made with', async () => {
+    await nav('Extraction');
+    expect(await page.getByTestId('regions-plan').textContent()).toMatch(/^\s*Regions: (YOLOX-nano person boxes \(the model is on this machine\)|YOLOX-nano person boxes once downloaded|the whole frame)/);
+    await nav('Project');
+    expect(await page.getByTestId('regions').textContent()).toMatch(/^Next extraction: (YOLOX-nano|the whole frame)/);
+  });
+
   it('the folder fields show examples, not values, and the new-project form is empty after creating one', async () => {
     await nav('Project');
     const video = page.getByLabel('Video folder', { exact: true });

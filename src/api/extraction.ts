@@ -31,6 +31,8 @@ export const ExtractionStatus = z.object({
   /** The settings recorded in the keypoints file (null: no file, or a file without them). */
   recorded: z.record(z.string(), z.unknown()).nullable().default(null),
   counts: z.object({ done: z.number().int(), failed: z.number().int(), pending: z.number().int(), stale: z.number().int(), unreadable: z.number().int() }),
+  /** What the next extraction will use for the regions, said before it runs. */
+  regions: z.object({ detector: z.enum(['yolox', 'none']), modelFound: z.boolean(), text: z.string() }).optional(),
 });
 export type ExtractionStatus = z.infer<typeof ExtractionStatus>;
 
@@ -50,4 +52,6 @@ export interface ExtractionSummary {
   /** The file was started afresh because these settings differ from the ones it was extracted with. */
   settingsChanged?: string[];
   detectorWarning?: string;
+  /** What the run used for the regions: "YOLOX-nano person boxes" or "the whole frame (why)". */
+  regionsUsed?: string;
 }

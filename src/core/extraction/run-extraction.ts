@@ -107,6 +107,7 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
   const noHandsClips: string[] = [];
   let frames = 0;
   let extracted = 0;
+  let regionsUsed: string | undefined;
   // The work is frames: those of this run's finished clips plus those in flight, out of the frames
   // of every clip to do (the probe's count; a clip without one counts as the mean of the others).
   const known = todo.map((c) => c.frameCount ?? 0).filter((n) => n > 0);
@@ -118,7 +119,7 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
     const mean = meanFrames || (extracted > 0 ? frames / extracted : [...inFlight.values()].find((c) => c.total)?.total ?? 0);
     const expected = todo.reduce((a, c) => a + (c.frameCount || mean), 0);
     const work = expected > 0 ? { done: Math.min(decoded, expected), total: expected, unit: 'frames' } : undefined;
-    const p = meter.snapshot(message, work);
+    const p = meter.snapshot(message ?? (regionsUsed ? `Regions: ${regionsUsed}` : undefined), work);
     ctx.progress({ ...p, framesPerSecond: p.workRate ?? 0, current: [...inFlight.values()] });
   };
   report('Loading models');
@@ -154,6 +155,9 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
   const stopped = () => ctx.signal.aborted || fatal !== null;
   try {
     await pool.ready();
+    // Said as the run starts, not only at its end: what the regions are made with.
+    regionsUsed = settings.detector === 'none' ? 'the whole frame (no person detector chosen)' : pool.detectorWarning ? `the whole frame: ${pool.detectorWarning}` : 'YOLOX-nano person boxes';
+    report(`Regions: ${regionsUsed}`);
     await Promise.all(
       todo.map(async (clip) => {
         let result: ClipExtraction;
@@ -230,5 +234,6 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
     outFile: req.outFile,
     ...(changed.length > 0 ? { settingsChanged: changed } : {}),
     ...(pool.detectorWarning ? { detectorWarning: pool.detectorWarning } : {}),
+    ...(regionsUsed ? { regionsUsed } : {}),
   };
 }

@@ -29,6 +29,7 @@ import { clipKeypoints } from './clip-keypoints';
 import { clipThumbnail } from './clip-thumbnail';
 import { resolveClipMedia, type MediaFile } from './media-file';
 import { recordRunEnd } from './run-end';
+import { regionsPlan } from './regions-plan';
 import { runHandlers } from './runs-handlers';
 
 /** What a transport brings: how jobs are started, and the native abilities it has. */
@@ -287,6 +288,7 @@ export class StudioService {
       fileExists: existsSync(file),
       counts: store.extractionCounts(),
       recorded: null,
+      regions: regionsPlan(saved.success ? saved.data.detector : 'yolox'),
     };
   }
 
