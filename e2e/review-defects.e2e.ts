@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync } from 'node:fs';
+import { makeVideoFolder } from '../src/test-support/make-clips';
 import { screenshot } from './support/browser';
 import { gstudio } from './support/cli';
 import { openStudio, type Studio } from './support/studio';
@@ -220,6 +222,20 @@ describe('smaller things', () => {
     await page.locator('.project-name', { hasText: 'Second project' }).waitFor();
     expect(await dir.inputValue()).toBe('');
     expect(await page.getByLabel('Name (optional)').inputValue()).toBe('');
+  });
+
+  it('the import result lists the clips that could not be read, with why, and identical files', async () => {
+    const folder = makeVideoFolder(join(tmp, 'videos'));
+    copyFileSync(join(folder.root, 'wave', 'wave_02.mp4'), join(folder.root, 'point', 'wave_02 copy.mp4'));
+    await page.getByLabel('Video folder', { exact: true }).fill(folder.root);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    const dupes = page.getByRole('note', { name: 'Duplicate files' });
+    await dupes.waitFor();
+    expect(await dupes.textContent()).toMatch(/point\/wave_02 copy\.mp4, wave\/wave_02\.mp4 — in different classes \(point, wave\)/);
+    const unreadable = page.getByRole('note', { name: 'Clips that could not be read' });
+    await unreadable.waitFor({ timeout: 60_000 });
+    expect(await unreadable.textContent()).toMatch(/1 clip could not be read.*thumbs up\/broken\.mp4: \S+/s);
+    await screenshot(page, 'import-report');
   });
 });
 

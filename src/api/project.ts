@@ -45,5 +45,7 @@ export const ImportReport = z.object({
   unchanged: z.number().int(),
   missing: z.number().int(),
   skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** Files with the same content (relative paths), each group at least two: one recording counted twice. */
+  duplicates: z.array(z.object({ paths: z.array(z.string()), classes: z.array(z.string()) })).default([]),
 });
 export type ImportReport = z.infer<typeof ImportReport>;

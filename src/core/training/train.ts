@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { augmentSequence } from '../dataset/augmentation';
@@ -114,11 +115,17 @@ function drawOrLoadSplit(o: TrainingOptions, file: SequenceFile, splitPath: stri
   if (o.splitPath) return { split: loadSplit(o.splitPath, keys), stratified: null, reused: true };
   if (o.resume && existsSync(splitPath)) return { split: loadSplit(splitPath, keys), stratified: null, reused: true };
   const result = splitDataset(
-    file.clips.map((c) => ({ key: c.key, label: c.label })),
+    file.clips.map((c) => ({ key: c.key, label: c.label, group: contentGroup(c.data) })),
     { valFraction: o.valFraction, testFraction: o.testFraction, seed: o.seed },
   );
   warnings.push(...result.warnings);
   return { split: result.split, stratified: result.stratified, reused: false };
+}
+
+/** Identical sequences (a video copied twice) share a group; all-zero ones (no hands seen) do not. */
+function contentGroup(data: Float32Array): string | undefined {
+  if (data.every((v) => v === 0)) return undefined;
+  return createHash('sha1').update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest('hex');
 }
 
 function crossEntropy(logits: tf.Tensor2D, y: Int32Array, numClasses: number): tf.Scalar {
