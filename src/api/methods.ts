@@ -68,6 +68,9 @@ export const methods = {
   ),
   'runs.list': method(Empty, z.array(RunInfo)),
   'runs.get': method(z.object({ id: Id }).strict(), RunDetail),
+  'runs.rename': method(z.object({ id: Id, name: z.string().trim().min(1).max(200) }).strict(), RunInfo),
+  'runs.annotate': method(z.object({ id: Id, note: z.string().max(10_000) }).strict(), RunInfo),
+  'runs.delete': method(z.object({ id: Id }).strict(), z.object({ name: z.string(), filesRemoved: z.boolean() })),
   'runs.setActive': method(z.object({ id: Id.nullable() }).strict(), ProjectSummary),
   'runs.evaluation': method(z.object({ id: Id, split: z.enum(['train', 'val', 'test']).default('test') }).strict(), RunEvaluation),
   'predict.start': method(

@@ -44,6 +44,8 @@ export const RunInfo = z.object({
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   error: z.string().nullable(),
+  /** The researcher's note on the run. */
+  note: z.string().nullable().default(null),
   epochs: z.number().int(),
   bestValF1: z.number().nullable(),
   testAccuracy: z.number().nullable(),

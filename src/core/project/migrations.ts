@@ -104,6 +104,10 @@ export const migrations: readonly string[] = [
     finished_at TEXT
   );
   `,
+  // 2: a researcher's note on a run.
+  `
+  ALTER TABLE runs ADD COLUMN note TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -44,6 +44,7 @@ export interface RunRow {
   started_at: string | null;
   finished_at: string | null;
   created_at: string;
+  note?: string | null;
 }
 
 export interface PredictionRecord {
@@ -433,6 +434,26 @@ export class ProjectStore {
          FROM runs r ORDER BY r.id DESC`,
       )
       .all() as (RunRow & { epoch_count: number; best_val_f1: number | null })[];
+  }
+
+  renameRun(id: number, name: string): void {
+    this.run(id);
+    const clash = this.db.prepare('SELECT id FROM runs WHERE name = ? AND id != ?').get(name, id);
+    if (clash) throw new ProjectError(`Another run is already called "${name}": choose another name`);
+    this.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, id);
+  }
+
+  annotateRun(id: number, note: string): void {
+    this.run(id);
+    this.db.prepare('UPDATE runs SET note = ? WHERE id = ?').run(note.trim() || null, id);
+  }
+
+  /** Removes a run with its epochs and predictions (the caller removes its files). */
+  deleteRun(id: number): RunRow {
+    const run = this.run(id);
+    if (run.status === 'running' || run.status === 'queued') throw new ProjectError(`${run.name} is still training: cancel it before deleting it`);
+    this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+    return run;
   }
 
   /** Runs a crashed process left 'running' or 'queued'. */

@@ -29,6 +29,7 @@ export function runInfo(row: RunRow & { epoch_count?: number; best_val_f1?: numb
     createdAt: row.created_at,
     finishedAt: row.finished_at,
     error: row.error,
+    note: row.note ?? null,
     epochs: row.epoch_count ?? 0,
     bestValF1: summary.bestValF1 ?? row.best_val_f1 ?? null,
     testAccuracy: summary.test?.accuracy ?? null,
