@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -109,6 +109,54 @@ describe('the run the views use', () => {
     await nav('Training');
     await page.getByRole('button', { name: 'Use the best by validation F1' }).click();
     await page.getByTestId('active-run').filter({ hasText: `${best.name} (val F1` }).waitFor();
+  });
+});
+
+describe('managing runs', () => {
+  it('shows a run\'s settings, what differs from the compared run, renames, annotates, and deletes after asking', async () => {
+    await nav('Training');
+    await runsTable().getByRole('button', { name: 'run 1 · lstm', exact: true }).click();
+    const details = page.getByRole('region', { name: 'Run details' }).or(page.locator('[aria-label="Run details"]'));
+    await details.getByRole('heading', { name: 'Settings of run 1 · lstm' }).waitFor();
+    const settings = details.getByRole('table', { name: 'Run settings' });
+    expect(await settings.getByRole('row', { name: /^hiddenSize/ }).locator('td').first().textContent()).toBe('128');
+    await page.getByLabel('Compare with').selectOption({ label: 'run 3 · lstm' });
+    await details.getByRole('heading', { name: 'Settings of run 1 · lstm, compared with run 3 · lstm' }).waitFor();
+    const diff = (await page.getByTestId('settings-diff').textContent())!;
+    expect(diff).toMatch(/settings differ: .*epochs.*hiddenSize/);
+    expect(await settings.locator('tr.differs th').allTextContents()).toEqual(expect.arrayContaining(['epochs', 'hiddenSize', 'patience']));
+    await screenshot(page, 'runs-settings-diff');
+    await page.getByLabel('Compare with').selectOption({ label: 'no other run' });
+
+    // A note, kept over a reload.
+    await page.getByLabel('Note').fill('the demo run: reference LSTM');
+    await page.getByRole('button', { name: 'Save note' }).click();
+    await page.getByRole('status').filter({ hasText: 'Note saved' }).waitFor();
+    await page.reload();
+    await runsTable().getByRole('button', { name: 'run 1 · lstm', exact: true }).click();
+    await expect.poll(() => page.getByLabel('Note').inputValue()).toBe('the demo run: reference LSTM');
+
+    // Rename run 3.
+    await runsTable().getByRole('button', { name: 'run 3 · lstm', exact: true }).click();
+    await details.getByRole('button', { name: 'Rename' }).click();
+    await page.getByLabel('Run name').fill('tiny model');
+    await page.getByRole('button', { name: 'Save name' }).click();
+    await runsTable().getByRole('button', { name: 'tiny model', exact: true }).waitFor();
+
+    // Delete the cancelled run 2: it asks first, and "Keep it" keeps it.
+    const runDirs = () => readdirSync(join(tmp, 'demo', 'project', 'runs')).length;
+    const before = runDirs();
+    await runsTable().getByRole('button', { name: 'run 2 · lstm', exact: true }).click();
+    await details.getByRole('button', { name: 'Delete…' }).click();
+    const ask = page.getByRole('alertdialog', { name: 'Confirm deletion' });
+    await ask.getByRole('button', { name: 'Keep it' }).click();
+    await ask.waitFor({ state: 'detached' });
+    await details.getByRole('button', { name: 'Delete…' }).click();
+    await ask.getByRole('button', { name: 'Delete run 2 · lstm' }).click();
+    await page.getByRole('status').filter({ hasText: 'Deleted run 2 · lstm and its files' }).waitFor();
+    expect(await runsTable().getByRole('button', { name: 'run 2 · lstm', exact: true }).count()).toBe(0);
+    expect(runDirs()).toBe(before - 1);
+    expect((await call<RunInfo[]>('runs.list', {})).map((r) => r.name).sort()).toEqual(['run 1 · lstm', 'tiny model']);
   });
 });
 
