@@ -34,6 +34,8 @@ const runsTable = () => page.getByRole('table', { name: 'Runs' });
 
 async function train(epochs: number) {
   await nav('Training');
+  // The demo project is small: the view says so before training (36 clips, about 6 in the test split).
+  expect(await page.getByRole('note', { name: 'Dataset warnings' }).textContent()).toMatch(/test split will hold about \d+ clips/);
   await page.getByLabel('Epochs').fill(String(epochs));
   await page.getByLabel('Hidden size').fill('16');
   await page.getByLabel('Early-stopping patience').fill('500');
