@@ -40,7 +40,7 @@ describe('the studio on a trained project', () => {
     await page.getByLabel('Hidden size').fill('32');
     await page.getByLabel('Early-stopping patience').fill('50');
     await page.getByRole('button', { name: 'Train' }).click();
-    await page.getByRole('heading', { name: /run 2 · lstm/ }).waitFor();
+    await page.getByRole('heading', { name: 'run 2 · lstm', exact: true }).waitFor();
     // Watch the loss chart's epoch count rise during the run.
     const seen = new Set<number>();
     const deadline = Date.now() + 150_000;
