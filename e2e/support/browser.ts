@@ -30,7 +30,7 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
 export function watchConsole(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('pageerror', (e) => errors.push(e.stack ?? String(e)));
   return errors;
 }
 

@@ -33,6 +33,8 @@ export const ExtractionStatus = z.object({
   counts: z.object({ done: z.number().int(), failed: z.number().int(), pending: z.number().int(), stale: z.number().int(), unreadable: z.number().int() }),
   /** Part files of a sharded extraction (gstudio extract --shard) not merged into the keypoints file yet. */
   parts: z.array(z.object({ shard: z.string(), clips: z.number().int(), finished: z.boolean() })).default([]),
+  /** What the next extraction will use for the regions, said before it runs. */
+  regions: z.object({ detector: z.enum(['yolox', 'none']), modelFound: z.boolean(), text: z.string() }).optional(),
 });
 export type ExtractionStatus = z.infer<typeof ExtractionStatus>;
 
@@ -52,6 +54,8 @@ export interface ExtractionSummary {
   /** The file was started afresh because these settings differ from the ones it was extracted with. */
   settingsChanged?: string[];
   detectorWarning?: string;
+  /** What the run used for the regions: "YOLOX-nano person boxes" or "the whole frame (why)". */
+  regionsUsed?: string;
 }
 
 /** What `extraction.merge` did (the parts' clips into the keypoints file, their outcomes into the project). */

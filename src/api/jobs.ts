@@ -10,10 +10,15 @@ export type JobState = z.infer<typeof JobState>;
 export const JobProgress = z.object({
   done: z.number().int().min(0),
   total: z.number().int().min(0),
-  /** Items per second over the job so far. */
+  /** Items (the unit of done / total: clips, batches) per second, smoothed; absent until measured. */
   rate: z.number().min(0).optional(),
-  /** Seconds left at the current rate. */
+  /** Seconds left, from the work rate (WorkEstimator); absent until measured. */
   etaSeconds: z.number().min(0).optional(),
+  /** Share of the work done, 0..1: moves with frames or samples, between item ends. */
+  fraction: z.number().min(0).max(1).optional(),
+  /** The work the time left is measured on: frames (extraction), samples (training), per second. */
+  workRate: z.number().min(0).optional(),
+  workUnit: z.string().max(40).optional(),
   failed: z.number().int().min(0).optional(),
   message: z.string().optional(),
   /** Video frames per second, for jobs that decode video. */

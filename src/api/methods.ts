@@ -43,6 +43,10 @@ export const methods = {
   ),
   'clips.probe': method(Empty, z.object({ jobId: z.string().nullable() })),
   'clips.list': method(ClipFilter.strict(), ClipPage),
+  'clips.position': method(
+    ClipFilter.omit({ offset: true, limit: true }).extend({ id: Id }).strict(),
+    z.object({ index: z.number().int().nullable() }),
+  ),
   'clips.get': method(z.object({ id: Id }).strict(), Clip),
   'clips.keypoints': method(z.object({ id: Id }).strict(), ClipKeypoints),
   'clips.relabel': method(z.object({ clipIds: z.array(Id).min(1).max(20000), classId: Id }).strict(), LabelChange),
@@ -79,6 +83,10 @@ export const methods = {
   'audit.keep': method(z.object({ auditId: Id, clipIds: z.array(Id).min(1).max(20000) }).strict(), LabelChange),
   'runs.list': method(Empty, z.array(RunInfo)),
   'runs.get': method(z.object({ id: Id }).strict(), RunDetail),
+  'runs.rename': method(z.object({ id: Id, name: z.string().trim().min(1).max(200) }).strict(), RunInfo),
+  'runs.annotate': method(z.object({ id: Id, note: z.string().max(10_000) }).strict(), RunInfo),
+  'runs.delete': method(z.object({ id: Id }).strict(), z.object({ name: z.string(), filesRemoved: z.boolean() })),
+  'runs.setActive': method(z.object({ id: Id.nullable() }).strict(), ProjectSummary),
   'runs.evaluation': method(z.object({ id: Id, split: z.enum(['train', 'val', 'test']).default('test') }).strict(), RunEvaluation),
   'predict.start': method(
     z.object({ runId: Id, video: PathString.optional(), uploadId: PredictionId.optional() }).strict(),

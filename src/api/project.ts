@@ -33,12 +33,16 @@ export const ProjectNotice = z.object({
   message: z.string(),
 });
 export type ProjectNotice = z.infer<typeof ProjectNotice>;
+/** The run whose predictions the views use: chosen by the researcher, or else the best by validation F1. */
+export const ActiveRun = z.object({ id: z.number().int(), name: z.string(), bestValF1: z.number().nullable(), chosen: z.boolean() });
+export type ActiveRun = z.infer<typeof ActiveRun>;
 
 export const ProjectSummary = z.object({
   project: ProjectInfo,
   classes: z.array(ClassSummary),
   totals: ClipCounts,
   notices: z.array(ProjectNotice).optional(),
+  activeRun: ActiveRun.nullable(),
 });
 export type ProjectSummary = z.infer<typeof ProjectSummary>;
 
@@ -50,5 +54,7 @@ export const ImportReport = z.object({
   unchanged: z.number().int(),
   missing: z.number().int(),
   skipped: z.array(z.object({ path: z.string(), reason: z.string() })),
+  /** Files with the same content (relative paths), each group at least two: one recording counted twice. */
+  duplicates: z.array(z.object({ paths: z.array(z.string()), classes: z.array(z.string()) })).default([]),
 });
 export type ImportReport = z.infer<typeof ImportReport>;

@@ -46,6 +46,8 @@ export const RunInfo = z.object({
   createdAt: z.string(),
   finishedAt: z.string().nullable(),
   error: z.string().nullable(),
+  /** The researcher's note on the run. */
+  note: z.string().nullable().default(null),
   epochs: z.number().int(),
   bestValF1: z.number().nullable(),
   testAccuracy: z.number().nullable(),
@@ -64,7 +66,10 @@ export const ClipPredictionRow = z.object({
   clipId: z.number().int(),
   relPath: z.string(),
   split: z.enum(['train', 'val', 'test']),
+  /** The label the run trained and was scored with. */
   trueClass: z.string(),
+  /** The clip's label now (differs from trueClass once relabelled after the run). */
+  currentClass: z.string(),
   predictedClass: z.string(),
   confidence: z.number(),
   /** Probability of the clip's own label: low means "the model doubts this label". */

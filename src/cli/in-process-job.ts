@@ -1,5 +1,6 @@
 import type { JobProgress } from '../api';
 import type { JobContext } from '../core/jobs';
+import { WorkEstimator } from '../core/jobs/work-estimator';
 import { jobProgressBar } from './progress-bar';
 import { shown } from './terminal-text';
 
@@ -25,7 +26,7 @@ export async function withProgress<T>(
   try {
     return await work({
       signal: controller.signal,
-      progress: (p: JobProgress) => p.total > 0 && bar.update(pace(p)),
+      progress: (p: JobProgress) => bar.update(pace(p)),
       log: (m) => process.stderr.write(`${shown(m)}\n`),
     });
   } finally {
@@ -35,17 +36,18 @@ export async function withProgress<T>(
 }
 
 /**
- * Fills in the rate and time left of work that reports only done / total, measured from its first
- * report (so that work resuming at 40% is not credited with the 40%).
+ * Fills in the rate and time left of work that reports only done / total (the WorkEstimator, as
+ * everywhere), measured from its first report (so that work resuming at 40% is not credited with the 40%).
  */
-export function progressPace(now: () => number = () => performance.now()): (p: JobProgress) => JobProgress {
-  let first: { t: number; done: number } | null = null;
+export function progressPace(now: () => number = () => performance.now() / 1000): (p: JobProgress) => JobProgress {
+  const estimator = new WorkEstimator(now);
+  let first: number | null = null;
   return (p) => {
-    const t = now();
-    first ??= { t, done: p.done };
-    const seconds = (t - first.t) / 1000;
-    const perSecond = seconds > 0 ? (p.done - first.done) / seconds : 0;
-    if (perSecond <= 0) return p;
-    return { ...p, rate: p.rate ?? perSecond, etaSeconds: p.etaSeconds ?? Math.max(0, p.total - p.done) / perSecond };
+    if (p.total === 0 || (p.rate !== undefined && p.etaSeconds !== undefined)) return p;
+    first ??= p.done;
+    const e = estimator.update(p.done - first, p.total - first, p.done - first);
+    const rate = p.rate ?? e.itemRate;
+    const etaSeconds = p.etaSeconds ?? e.etaSeconds;
+    return { ...p, ...(rate !== undefined ? { rate } : {}), ...(etaSeconds !== undefined ? { etaSeconds } : {}) };
   };
 }

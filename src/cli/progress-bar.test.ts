@@ -19,7 +19,7 @@ describe('progress without a terminal', () => {
     bar.update({ done: 40, total: 40, rate: 2, etaSeconds: 0, failed: 1, framesPerSecond: 61.25 });
     bar.stop();
     expect(out.lines()).toEqual([
-      'Extracting 0/40 clips (0%) | 0.00 clips/s | left -- | failed 0',
+      'Extracting 0/40 clips (0%) | measuring the rate | failed 0',
       'Extracting 40/40 clips (100%) | 2.00 clips/s | 61.3 frames/s | left 0s | failed 1',
     ]);
   });
@@ -37,6 +37,18 @@ describe('progress without a terminal', () => {
     ]);
   });
 
+  it('says what a job does before it has a total, and both rates of training once measured', () => {
+    const out = pipe();
+    const bar = jobProgressBar('Training', 'batches', { stream: out.stream, intervalSeconds: 0 });
+    bar.update({ done: 0, total: 0, message: 'Syncing labels and loading the keypoints' });
+    bar.update({ done: 31, total: 720, fraction: 0.05, rate: 5.2, workRate: 166.4, workUnit: 'samples', etaSeconds: 130 });
+    bar.stop();
+    expect(out.lines()).toEqual([
+      'Training: Syncing labels and loading the keypoints',
+      'Training 31/720 batches (5%) | 5.20 batches/s | 166.4 samples/s | left 2m10s | failed 0',
+    ]);
+  });
+
   it('takes the interval from GSTUDIO_PROGRESS_SECONDS, 5 s otherwise', () => {
     expect(progressLineInterval({})).toBe(5);
     expect(progressLineInterval({ GSTUDIO_PROGRESS_SECONDS: '60' })).toBe(60);
@@ -47,7 +59,7 @@ describe('progress without a terminal', () => {
     let now = 0;
     const pace = progressPace(() => now);
     expect(pace({ done: 40, total: 100 })).toEqual({ done: 40, total: 100 });
-    now = 10_000;
+    now = 10;
     expect(pace({ done: 60, total: 100 })).toEqual({ done: 60, total: 100, rate: 2, etaSeconds: 20 });
     expect(pace({ done: 60, total: 100, rate: 7 })).toMatchObject({ rate: 7, etaSeconds: 20 });
   });

@@ -19,12 +19,25 @@ export function progressLineInterval(env: NodeJS.ProcessEnv = process.env): numb
   return env.GSTUDIO_PROGRESS_SECONDS !== undefined && env.GSTUDIO_PROGRESS_SECONDS !== '' && Number.isFinite(v) && v >= 0 ? v : 5;
 }
 
-/** One plain progress line: `Extracting 12/40 clips (30%) | 1.25 clips/s | left 22s | failed 0`. */
+/** The rates of a progress: `1.25 clips/s | 61.3 frames/s`, or that they are still being measured. */
+export function progressRates(p: JobProgress, rateUnit: string): string {
+  const parts: string[] = [];
+  if (p.rate !== undefined) parts.push(`${p.rate.toFixed(2)} ${rateUnit}/s`);
+  if (p.workRate !== undefined && p.workUnit) parts.push(`${p.workRate.toFixed(1)} ${p.workUnit}/s`);
+  else if (p.framesPerSecond !== undefined && p.framesPerSecond > 0) parts.push(`${p.framesPerSecond.toFixed(1)} frames/s`);
+  return parts.length ? parts.join(' | ') : 'measuring the rate';
+}
+
+/**
+ * One plain progress line: `Extracting 12/40 clips (30%) | 1.25 clips/s | 61.3 frames/s | left 22s | failed 0`;
+ * before there is a total, what the job is doing (`Training: loading the keypoints`).
+ */
 export function progressLine(label: string, unit: string, p: JobProgress, rateUnit = unit): string {
-  const pct = p.total > 0 ? ` (${Math.floor((100 * p.done) / p.total)}%)` : '';
-  const parts = [`${label} ${p.done}/${p.total} ${unit}${pct}`, `${(p.rate ?? 0).toFixed(2)} ${rateUnit}/s`];
-  if (p.framesPerSecond !== undefined) parts.push(`${p.framesPerSecond.toFixed(1)} frames/s`);
-  parts.push(`left ${duration(p.etaSeconds)}`, `failed ${p.failed ?? 0}`);
+  if (p.total === 0) return `${label}: ${p.message ?? 'starting'}`;
+  const share = p.fraction ?? p.done / p.total;
+  const parts = [`${label} ${p.done}/${p.total} ${unit} (${Math.floor(100 * share)}%)`, progressRates(p, rateUnit)];
+  if (p.etaSeconds !== undefined) parts.push(`left ${duration(p.etaSeconds)}`);
+  parts.push(`failed ${p.failed ?? 0}`);
   return parts.join(' | ');
 }
 
@@ -70,7 +83,7 @@ export function jobProgressBar(
   if (!stream.isTTY) return progressLines(label, unit, rateUnit, stream, opts.intervalSeconds ?? progressLineInterval());
   const bar = new cliProgress.SingleBar(
     {
-      format: `${label} [{bar}] {value}/{total} ${unit} | {rate} ${rateUnit}/s{extra} | left {eta_text} | failed {failed}`,
+      format: `${label} [{bar}] {value}/{total} ${unit} | {rates} | left {eta_text} | failed {failed}`,
       hideCursor: true,
       clearOnComplete: false,
       barsize: 28,
@@ -81,8 +94,8 @@ export function jobProgressBar(
   let started = false;
   return {
     update(p: JobProgress) {
-      const extra = p.framesPerSecond !== undefined ? ` | ${p.framesPerSecond.toFixed(1)} frames/s` : '';
-      const payload = { rate: (p.rate ?? 0).toFixed(2), eta_text: duration(p.etaSeconds), failed: p.failed ?? 0, extra };
+      if (p.total === 0) return; // a bar needs a total; the plain lines say what the job is doing
+      const payload = { rates: progressRates(p, rateUnit), eta_text: duration(p.etaSeconds), failed: p.failed ?? 0 };
       if (!started) {
         bar.start(p.total, p.done, payload);
         started = true;

@@ -7,7 +7,7 @@ import { jobProgressBar } from './progress-bar';
 export async function runJobWithProgress(kind: JobKind, params: unknown, label: string, unit: string): Promise<JobInfo> {
   const runner = new JobRunner(forkSpawner(jobWorkerScript()));
   const bar = jobProgressBar(label, unit);
-  runner.onUpdate((j) => j.progress.total > 0 && bar.update(j.progress));
+  runner.onUpdate((j) => bar.update(j.progress));
   const job = runner.start(kind, params);
   const onSignal = () => {
     process.stderr.write('\nCancelling…\n');

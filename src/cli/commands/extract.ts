@@ -74,6 +74,7 @@ function printShardFailures(partFile: string): void {
 
 function printSummary(s: ExtractionSummary): void {
   if (s.detectorWarning) console.log(`Note: ${s.detectorWarning}`);
+  if (s.regionsUsed) console.log(`Regions: ${s.regionsUsed}`);
   if (s.settingsChanged) console.log(`New settings (${s.settingsChanged.join(', ')}): the keypoints file was started afresh`);
   console.log(
     `${s.extracted} clips extracted, ${s.skipped ? `${s.skipped} already in the file, ` : ''}${s.failed} failed, of ${s.total}; ` +

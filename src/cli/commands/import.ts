@@ -18,6 +18,7 @@ export function registerImport(program: Command): void {
       }
       console.log(`Found ${report.classes.length} classes in ${report.videoRoot}: ${report.added} new or changed clips, ${report.unchanged} unchanged, ${report.missing} missing`);
       for (const s of report.skipped) console.log(`  skipped ${s.path}: ${s.reason}`);
+      for (const d of report.duplicates) console.log(`  identical files${d.classes.length > 1 ? ` in different classes (${d.classes.join(', ')})` : ''}: ${d.paths.join(', ')} (training keeps them in one split)`);
       const job = await runJobWithProgress('probe', { projectDir: store.dir }, 'Probing', 'clips');
       if (job.state !== 'done') throw new Error(`Probing ${job.state}: ${job.error ?? ''}`.trim());
       printSummary(dir);

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { InvalidInputError } from '../../core/errors';
 import { train } from '../../core/training/train';
+import { trainingProgress } from '../../core/training/training-progress';
 import { withProgress } from '../in-process-job';
 
 const num = (name: string, check: (n: number) => boolean) => (v: string) => {
@@ -61,6 +62,7 @@ export function registerTrain(program: Command): void {
     .option('--threads <n>', 'threads of the fused kernels, each a slice of the batch (default: one per core)', positiveInt('--threads'))
     .action(async (file: string, f: TrainFlags) => {
       if (f.mirror !== undefined && !f.augment) throw new InvalidInputError('--mirror is part of augmentation: add --augment');
+      const pace = trainingProgress();
       const result = await withProgress('Training', 'batches', (ctx) =>
         train(
           {
@@ -88,15 +90,16 @@ export function registerTrain(program: Command): void {
           },
           {
             signal: ctx.signal,
-            onBatch: (b) => ctx.progress({ done: (b.epoch - 1) * b.batches + b.batch, total: b.epochs * b.batches, rate: b.samplesPerSecond }),
-            onEpoch: (e) =>
+            onBatch: (b) => ctx.progress(pace.batch(b)),
+            onEpoch: (e) => {
+              ctx.progress(pace.epoch(e));
               ctx.log(
                 `epoch ${String(e.epoch).padStart(3)}  train loss ${e.metrics.train_loss.toFixed(4)} acc ${e.metrics.train_acc.toFixed(3)}  ` +
                   `val loss ${e.metrics.val_loss.toFixed(4)} acc ${e.metrics.val_acc.toFixed(3)} F1 ${e.metrics.val_f1.toFixed(3)}  lr ${e.metrics.lr.toExponential(1)}${e.isBest ? '  *best' : ''}`,
-              ),
+              );
+            },
           },
         ),
-        { rateUnit: 'samples' },
       );
       const s = result.summary;
       for (const w of s.warnings) console.log(`Note: ${w}`);

@@ -37,6 +37,20 @@ describe('split', () => {
     expect(splitDataset(all, { valFraction: 0.15, testFraction: 0.15, seed: 7 }).split.test).not.toEqual(split.test);
   });
 
+  it('keeps identical copies (same content group) in one part, and says so; without copies the split is unchanged', () => {
+    const all = items([20, 20]);
+    const plain = splitDataset(all, { valFraction: 0.2, testFraction: 0.2, seed: 1 }).split;
+    // Five pairs of copies, one of each in each class, plus a pair within class 0.
+    const grouped = all.map((it) => ({ ...it, group: /_(\d)$/.test(it.key) && Number(it.key.slice(-1)) < 5 ? `g${it.key.slice(-1)}` : it.key === 'c0_10' || it.key === 'c0_11' ? 'g10' : undefined }));
+    const r = splitDataset(grouped, { valFraction: 0.2, testFraction: 0.2, seed: 1 });
+    const partOf = (k: string) => (['train', 'val', 'test'] as const).find((p) => r.split[p].includes(k));
+    for (const g of [...Array(5).keys()]) expect(partOf(`c0_${g}`)).toBe(partOf(`c1_${g}`));
+    expect(partOf('c0_10')).toBe(partOf('c0_11'));
+    expect([...r.split.train, ...r.split.val, ...r.split.test].sort()).toEqual(all.map((i) => i.key).sort());
+    expect(r.warnings.join(' ')).toMatch(/12 clips are identical copies/);
+    expect(splitDataset(all.map((it) => ({ ...it, group: it.key })), { valFraction: 0.2, testFraction: 0.2, seed: 1 }).split).toEqual(plain);
+  });
+
   it('falls back to a plain seeded split when a class is too small, and says so', () => {
     const all = items([30, 30, 1]);
     const r = splitDataset(all, { valFraction: 0.15, testFraction: 0.15, seed: 1 });

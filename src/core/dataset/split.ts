@@ -26,6 +26,8 @@ export interface SplitOptions {
 export interface SplitItem {
   key: string;
   label: number;
+  /** Items with the same group (the same content: a file copied twice) go to one part together. */
+  group?: string;
 }
 
 function cutCount(n: number, fraction: number): number {
@@ -38,6 +40,39 @@ function cutCount(n: number, fraction: number): number {
  * that says which classes were too small. Each part gets at least one clip when there are 3+ clips.
  */
 export function splitDataset(items: SplitItem[], options: SplitOptions): SplitResult {
+  const result = splitByClass(items, options);
+  return keepGroupsTogether(result, items);
+}
+
+/**
+ * Duplicates in two parts would test the model on clips it trained on: every group goes to the
+ * part its first key (in key order) drew, and the warnings say how many clips moved.
+ */
+function keepGroupsTogether(result: SplitResult, items: SplitItem[]): SplitResult {
+  const groups = new Map<string, string[]>();
+  for (const it of items) if (it.group !== undefined) groups.set(it.group, [...(groups.get(it.group) ?? []), it.key]);
+  const partOf = new Map<string, keyof DatasetSplit>();
+  for (const part of ['train', 'val', 'test'] as const) for (const k of result.split[part]) partOf.set(k, part);
+  let moved = 0;
+  let duplicated = 0;
+  for (const keys of groups.values()) {
+    if (keys.length < 2) continue;
+    duplicated += keys.length;
+    const home = partOf.get([...keys].sort()[0])!;
+    for (const k of keys) {
+      if (partOf.get(k) === home) continue;
+      partOf.set(k, home);
+      moved++;
+    }
+  }
+  if (duplicated === 0) return result;
+  const split: DatasetSplit = { train: [], val: [], test: [] };
+  for (const part of ['train', 'val', 'test'] as const) for (const k of [...result.split.train, ...result.split.val, ...result.split.test]) if (partOf.get(k) === part) split[part].push(k);
+  const warnings = [...result.warnings, `${duplicated} clips are identical copies of another: each set of copies is kept in one part of the split${moved ? ` (${moved} moved)` : ''}, so that none is tested on a clip it trained on`];
+  return { ...result, split, warnings };
+}
+
+function splitByClass(items: SplitItem[], options: SplitOptions): SplitResult {
   const { valFraction, testFraction, seed } = options;
   if (!(valFraction > 0 && testFraction > 0 && valFraction + testFraction < 1)) {
     throw new TrainingDataError(`validation (${valFraction}) and test (${testFraction}) fractions must be > 0 and sum to less than 1`);

@@ -19,6 +19,8 @@ export interface ExtractionClip {
   relPath: string;
   absPath: string;
   className: string;
+  /** Frames the probe counted, when known: the work the progress measures. */
+  frameCount?: number | null;
 }
 
 export interface ClipOutcome {
@@ -82,10 +84,21 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
   const byId = new Map(todo.map((c) => [c.id, c]));
   const noHandsClips: string[] = [];
   let frames = 0;
+  let extracted = 0;
+  let regionsUsed: string | undefined;
+  // The work is frames: those of this run's finished clips plus those in flight, out of the frames
+  // of every clip to do (the probe's count; a clip without one counts as the mean of the others).
+  const known = todo.map((c) => c.frameCount ?? 0).filter((n) => n > 0);
+  const meanFrames = known.length ? known.reduce((a, b) => a + b, 0) / known.length : 0;
+  let workDone = 0;
   const report = (message?: string) => {
-    const seconds = (Date.now() - started) / 1000;
-    const decoded = frames + [...inFlight.values()].reduce((a, c) => a + c.done, 0);
-    ctx.progress({ ...meter.snapshot(message), framesPerSecond: seconds > 0 ? decoded / seconds : 0, current: [...inFlight.values()] });
+    // Monotone: a finished clip leaves the in-flight list a moment before its frames are counted.
+    const decoded = (workDone = Math.max(workDone, frames + [...inFlight.values()].reduce((a, c) => a + c.done, 0)));
+    const mean = meanFrames || (extracted > 0 ? frames / extracted : [...inFlight.values()].find((c) => c.total)?.total ?? 0);
+    const expected = todo.reduce((a, c) => a + (c.frameCount || mean), 0);
+    const work = expected > 0 ? { done: Math.min(decoded, expected), total: expected, unit: 'frames' } : undefined;
+    const p = meter.snapshot(message ?? (regionsUsed ? `Regions: ${regionsUsed}` : undefined), work);
+    ctx.progress({ ...p, framesPerSecond: p.workRate ?? 0, current: [...inFlight.values()] });
   };
   report('Loading models');
   if (todo.length === 0) {
@@ -118,9 +131,11 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
   // clips it did not reach stay as they were, not failed.
   let fatal: unknown = null;
   const stopped = () => ctx.signal.aborted || fatal !== null;
-  let extracted = 0;
   try {
     await pool.ready();
+    // Said as the run starts, not only at its end: what the regions are made with.
+    regionsUsed = settings.detector === 'none' ? 'the whole frame (no person detector chosen)' : pool.detectorWarning ? `the whole frame: ${pool.detectorWarning}` : 'YOLOX-nano person boxes';
+    report(`Regions: ${regionsUsed}`);
     await Promise.all(
       todo.map(async (clip) => {
         let result: ClipExtraction;
@@ -197,5 +212,6 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
     outFile: req.outFile,
     ...(changed.length > 0 ? { settingsChanged: changed } : {}),
     ...(pool.detectorWarning ? { detectorWarning: pool.detectorWarning } : {}),
+    ...(regionsUsed ? { regionsUsed } : {}),
   };
 }

@@ -1,11 +1,13 @@
 import type { JobProgress } from '../../api';
+import { WorkEstimator } from './work-estimator';
 
 /**
- * Turns "done of total" into the progress a user reads: rate and time left, measured over the
- * items done in this run (items skipped because an earlier run finished them don't count).
+ * Turns "done of total" into the progress a user reads: rate and time left from the WorkEstimator,
+ * measured over the items done in this run (items an earlier run finished don't count). A job that
+ * knows finer work (frames) passes it to `snapshot`.
  */
 export class ProgressMeter {
-  private readonly started = Date.now();
+  private readonly estimator = new WorkEstimator();
   private lastEmit = 0;
   done = 0;
   failed = 0;
@@ -32,16 +34,17 @@ export class ProgressMeter {
     this.emit(this.snapshot(message));
   }
 
-  snapshot(message?: string): JobProgress {
-    const seconds = (Date.now() - this.started) / 1000;
+  snapshot(message?: string, work?: { done: number; total: number; unit: string }): JobProgress {
     const doneHere = this.done - this.alreadyDone;
-    const rate = seconds > 0 ? doneHere / seconds : 0;
-    const left = this.total - this.done;
+    const left = this.total - this.alreadyDone;
+    const e = work ? this.estimator.update(work.done, work.total, doneHere) : this.estimator.update(doneHere, left, doneHere);
     return {
       done: this.done,
       total: this.total,
-      rate,
-      etaSeconds: rate > 0 ? left / rate : undefined,
+      ...(e.itemRate !== undefined ? { rate: e.itemRate } : {}),
+      ...(e.etaSeconds !== undefined ? { etaSeconds: e.etaSeconds } : {}),
+      fraction: this.total > 0 ? (this.alreadyDone + e.fraction * left) / this.total : 0,
+      ...(work && e.workRate !== undefined ? { workRate: e.workRate, workUnit: work.unit } : {}),
       failed: this.failed,
       message,
     };

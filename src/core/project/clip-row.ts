@@ -26,16 +26,22 @@ export interface ClipRow {
   prediction_split: 'train' | 'val' | 'test' | null;
 }
 
-/** Clips with their class names and the latest finished run's prediction (if any). */
-export const CLIP_FROM = `
+/** Clips with their class names and the prediction of the project's active run (if any). */
+export function clipFrom(runId: number | null): string {
+  // An integer from the store itself, never user text: safe to put in the statement.
+  const run = runId === null ? 'NULL' : String(Math.trunc(runId));
+  return `
   FROM clips c JOIN classes k ON k.id = c.class_id JOIN classes f ON f.id = c.folder_class_id
-  LEFT JOIN predictions p ON p.clip_id = c.id AND p.run_id = (SELECT MAX(id) FROM runs WHERE status = 'done')
+  LEFT JOIN predictions p ON p.clip_id = c.id AND p.run_id = ${run}
   LEFT JOIN classes pk ON pk.id = p.pred_class_id`;
+}
 
-export const CLIP_SELECT = `
+export function clipSelect(runId: number | null): string {
+  return `
   SELECT c.*, k.name AS class_name, f.name AS folder_class_name,
     pk.name AS predicted_class, p.confidence AS prediction_confidence, p.split AS prediction_split
-  ${CLIP_FROM}`;
+  ${clipFrom(runId)}`;
+}
 
 export function toClip(r: ClipRow): Clip {
   return {

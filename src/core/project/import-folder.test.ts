@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobRunner, forkSpawner } from '../jobs';
 import { makeVideoFolder, type GeneratedFolder } from '../../test-support/make-clips';
 import { jobWorkerScript } from '../../workers/worker-script';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { importVideoFolder } from './import-folder';
 import { ProjectStore } from './project-store';
 
@@ -64,5 +65,19 @@ describe('importing a folder of clips', () => {
     await expect(importVideoFolder(store, join(folder.root, 'README.txt'))).rejects.toThrow(/is a file/);
     await expect(importVideoFolder(store, join(folder.root, 'wave'))).rejects.toThrow(/No video files/);
     store.close();
+  });
+});
+
+describe('duplicate files', () => {
+  it('are reported with their classes: same bytes in two folders, not merely the same size', async () => {
+    const root = join(tmp, 'dupes');
+    for (const c of ['wave', 'point']) mkdirSync(join(root, c), { recursive: true });
+    writeFileSync(join(root, 'wave', 'a.mp4'), Buffer.alloc(4096, 1));
+    copyFileSync(join(root, 'wave', 'a.mp4'), join(root, 'point', 'a copy.mp4'));
+    writeFileSync(join(root, 'wave', 'same size.mp4'), Buffer.alloc(4096, 2));
+    writeFileSync(join(root, 'point', 'b.mp4'), Buffer.alloc(100, 1));
+    const report = await importVideoFolder(ProjectStore.create(join(tmp, 'dupes-project')), root);
+    expect(report.added).toBe(4);
+    expect(report.duplicates).toEqual([{ paths: ['point/a copy.mp4', 'wave/a.mp4'], classes: ['point', 'wave'] }]);
   });
 });

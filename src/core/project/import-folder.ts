@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { ImportReport } from '../../api';
 import { ProjectError } from '../errors';
 import type { ProjectStore } from './project-store';
@@ -17,5 +19,32 @@ export async function importVideoFolder(store: ProjectStore, videoRoot: string):
   const scan = await scanVideoFolder(root);
   store.setVideoRoot(root);
   const counts = store.syncClips(scan.clips);
-  return { videoRoot: root, classes: scan.classes, ...counts, skipped: scan.skipped };
+  return { videoRoot: root, classes: scan.classes, ...counts, skipped: scan.skipped, duplicates: findDuplicates(root, scan.clips) };
+}
+
+/**
+ * Clips with the same bytes (a file copied into two folders): only files of the same size are
+ * hashed, so a folder of distinct clips costs one stat each (already done by the scan).
+ */
+export function findDuplicates(root: string, clips: { relPath: string; className: string; sizeBytes: number }[]): ImportReport['duplicates'] {
+  const bySize = new Map<number, typeof clips>();
+  for (const c of clips) bySize.set(c.sizeBytes, [...(bySize.get(c.sizeBytes) ?? []), c]);
+  const groups: ImportReport['duplicates'] = [];
+  for (const same of bySize.values()) {
+    if (same.length < 2) continue;
+    const byHash = new Map<string, typeof clips>();
+    for (const c of same) {
+      let hash: string;
+      try {
+        hash = createHash('sha256').update(readFileSync(join(root, c.relPath))).digest('hex');
+      } catch {
+        continue; // unreadable now: the probe reports it
+      }
+      byHash.set(hash, [...(byHash.get(hash) ?? []), c]);
+    }
+    for (const g of byHash.values()) {
+      if (g.length > 1) groups.push({ paths: g.map((c) => c.relPath).sort(), classes: [...new Set(g.map((c) => c.className))].sort() });
+    }
+  }
+  return groups.sort((a, b) => a.paths[0].localeCompare(b.paths[0]));
 }

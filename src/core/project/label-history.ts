@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
+import { basename } from 'node:path';
 import type { LabelChange, LabelEvent } from '../../api';
 import { NotFoundError } from '../errors';
 
@@ -38,7 +39,7 @@ export class LabelHistory {
       }
     })();
     const what = changed.length === 1 ? '1 clip' : `${changed.length} clips`;
-    return { clipIds: changed, description: `Relabelled ${what} as ${cls.name}` };
+    return { clipIds: changed, description: `Relabelled ${what} as ${cls.name}${this.named(changed)}` };
   }
 
   /**
@@ -147,6 +148,15 @@ export class LabelHistory {
       to === 'undone'
         ? `Undid relabel of ${what} (back to ${events[0]?.old_name ?? '?'})`
         : `Redid relabel of ${what} as ${events[0]?.new_name ?? '?'}`;
-    return { clipIds: events.map((e) => e.clip_id), description };
+    const ids = events.map((e) => e.clip_id);
+    return { clipIds: ids, description: description + this.named(ids) };
+  }
+
+  /** ": a.mp4, b.mp4 and 3 more": which clips a change touched, so that the notice names them. */
+  private named(ids: number[]): string {
+    if (ids.length === 0) return '';
+    const get = this.db.prepare('SELECT rel_path FROM clips WHERE id = ?');
+    const names = ids.slice(0, 3).map((id) => basename((get.get(id) as { rel_path: string } | undefined)?.rel_path ?? `#${id}`));
+    return `: ${names.join(', ')}${ids.length > 3 ? ` and ${ids.length - 3} more` : ''}`;
   }
 }

@@ -133,6 +133,10 @@ export const migrations: readonly string[] = [
   ALTER TABLE label_events ADD COLUMN kind TEXT NOT NULL DEFAULT 'relabel' CHECK (kind IN ('relabel', 'keep'));
   ALTER TABLE label_events ADD COLUMN audit_id INTEGER REFERENCES audits(id);
   `,
+  // 3: a researcher's note on a run.
+  `
+  ALTER TABLE runs ADD COLUMN note TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

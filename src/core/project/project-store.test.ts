@@ -189,6 +189,36 @@ describe('review filters', () => {
   });
 });
 
+describe('the active run', () => {
+  it('is the best by validation F1 (not the newest) until the researcher chooses one, and drives predictions and filters', () => {
+    const store = ProjectStore.create(dir);
+    store.syncClips([clip('a', '1.mp4'), clip('b', '2.mp4')]);
+    const ids = Object.fromEntries(store.listClips({}).items.map((c) => [c.name, c.id]));
+    const [a, b] = [store.classId('a'), store.classId('b')];
+    const epoch = (valF1: number) => ({ epoch: 1, trainLoss: 1, trainAcc: 0.5, valLoss: 1, valAcc: 0.5, valF1, lr: 1e-3 });
+    const good = store.createRun('run 1 · lstm', 'lstm', {}, join(dir, 'runs', '1'));
+    store.addEpoch(good, epoch(0.9));
+    store.setRunStatus(good, 'done');
+    store.putPredictions(good, [{ clipId: ids['1.mp4'], split: 'test', trueClassId: a, predClassId: a, confidence: 0.9, probs: [0.9, 0.1] }]);
+    // A weaker, newer run gets clip 1 wrong.
+    const weak = store.createRun('run 2 · lstm', 'lstm', {}, join(dir, 'runs', '2'));
+    store.addEpoch(weak, epoch(0.4));
+    store.setRunStatus(weak, 'done');
+    store.putPredictions(weak, [{ clipId: ids['1.mp4'], split: 'test', trueClassId: a, predClassId: b, confidence: 0.7, probs: [0.3, 0.7] }]);
+    expect(store.summary().activeRun).toEqual({ id: good, name: 'run 1 · lstm', bestValF1: 0.9, chosen: false });
+    expect(store.listClips({ review: 'misclassified' }).total).toBe(0);
+    store.setActiveRun(weak);
+    expect(store.summary().activeRun).toMatchObject({ id: weak, chosen: true });
+    expect(store.listClips({ review: 'misclassified' }).items.map((c) => c.name)).toEqual(['1.mp4']);
+    expect(store.getClip(ids['1.mp4']).prediction?.className).toBe('b');
+    // Only a finished run can be chosen; null goes back to the best.
+    const running = store.createRun('run 3 · lstm', 'lstm', {}, join(dir, 'runs', '3'));
+    expect(() => store.setActiveRun(running)).toThrow(/has not finished/);
+    store.setActiveRun(null);
+    expect(store.summary().activeRun?.id).toBe(good);
+  });
+});
+
 describe('concurrency', () => {
   it('readers see whole transactions while another process writes', async () => {
     ProjectStore.create(dir).close();

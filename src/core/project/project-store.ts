@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { LOW_CONFIDENCE, type Clip, type ClipFilter, type ClipPage, type ClassSummary, type JobInfo, type ProjectInfo, type ProjectSummary } from '../../api';
+import { LOW_CONFIDENCE, type Clip, type ClipFilter, type ClipPage, type ClassSummary, type JobInfo, type ProjectInfo, type ProjectSummary, type ActiveRun } from '../../api';
 import { NotFoundError, ProjectError, StudioError } from '../errors';
-import { CLIP_FROM, CLIP_SELECT, toClip, type ClipRow } from './clip-row';
+import { clipFrom, clipSelect, toClip, type ClipRow } from './clip-row';
 import { openDatabase } from './database';
 import { AuditStore, LATEST_AUDIT, PENDING_AUDIT_CLIP } from './audit-store';
 import { LabelHistory } from './label-history';
@@ -46,6 +46,7 @@ export interface RunRow {
   started_at: string | null;
   finished_at: string | null;
   created_at: string;
+  note?: string | null;
 }
 
 export interface PredictionRecord {
@@ -164,7 +165,31 @@ export class ProjectStore {
       }),
       { clips: 0, ok: 0, failed: 0, pending: 0, durationSeconds: 0, extracted: 0, extractFailed: 0 },
     );
-    return { project: this.info(), classes, totals };
+    return { project: this.info(), classes, totals, activeRun: this.activeRun() };
+  }
+
+  /**
+   * The run whose predictions the Clips view, the review filters, the Project view and Predict use:
+   * the one the researcher chose (while it exists and is done), else the best by validation F1.
+   */
+  activeRun(): ActiveRun | null {
+    const chosen = this.setting('activeRun');
+    const pick = this.db.prepare(
+      `SELECT r.id, r.name, (SELECT MAX(val_f1) FROM epochs e WHERE e.run_id = r.id) AS bestValF1 FROM runs r
+       WHERE r.status = 'done' AND (? IS NULL OR r.id = ?) ORDER BY bestValF1 DESC, r.id DESC LIMIT 1`,
+    );
+    if (typeof chosen === 'number') {
+      const row = pick.get(chosen, chosen) as Omit<ActiveRun, 'chosen'> | undefined;
+      if (row) return { ...row, chosen: true };
+    }
+    const best = pick.get(null, null) as Omit<ActiveRun, 'chosen'> | undefined;
+    return best ? { ...best, chosen: false } : null;
+  }
+
+  /** Chooses the active run (a finished one), or null to go back to the best by validation F1. */
+  setActiveRun(id: number | null): void {
+    if (id !== null && this.run(id).status !== 'done') throw new ProjectError(`Run ${id} has not finished training: choose a finished run`);
+    this.setSetting('activeRun', id);
   }
 
   /** Class id by name, creating it. */
@@ -228,6 +253,7 @@ export class ProjectStore {
   }
 
   listClips(filter: ClipFilter): ClipPage {
+    const run = this.activeRun()?.id ?? null;
     const where: string[] = [];
     const args: unknown[] = [];
     if (filter.classId !== undefined) {
@@ -257,15 +283,22 @@ export class ProjectStore {
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const offset = filter.offset ?? 0;
     const limit = filter.limit ?? 200;
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n ${CLIP_FROM} ${clause}`).get(...args) as { n: number }).n;
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n ${clipFrom(run)} ${clause}`).get(...args) as { n: number }).n;
     const rows = this.db
-      .prepare(`${CLIP_SELECT} ${clause} ORDER BY ${filter.review === 'mislabelled' ? `(SELECT a.rank FROM audit_clips a WHERE a.clip_id = c.id AND a.audit_id = ${LATEST_AUDIT}),` : ''} k.name, c.rel_path LIMIT ? OFFSET ?`)
+      .prepare(`${clipSelect(run)} ${clause} ORDER BY ${filter.review === 'mislabelled' ? `(SELECT a.rank FROM audit_clips a WHERE a.clip_id = c.id AND a.audit_id = ${LATEST_AUDIT}),` : ''} k.name, c.rel_path LIMIT ? OFFSET ?`)
       .all(...args, limit, offset) as ClipRow[];
     return { total, offset, items: rows.map(toClip) };
   }
 
+  /** Where a clip is in a filtered list (for a link that opens it in place), or null when the filter leaves it out. */
+  clipPosition(id: number, filter: ClipFilter): number | null {
+    this.getClip(id);
+    const index = this.listClips({ ...filter, offset: 0, limit: 1_000_000 }).items.findIndex((c) => c.id === id);
+    return index < 0 ? null : index;
+  }
+
   getClip(id: number): Clip {
-    const row = this.db.prepare(`${CLIP_SELECT} WHERE c.id = ?`).get(id) as ClipRow | undefined;
+    const row = this.db.prepare(`${clipSelect(this.activeRun()?.id ?? null)} WHERE c.id = ?`).get(id) as ClipRow | undefined;
     if (!row) throw new NotFoundError(`Clip ${id}`);
     return toClip(row);
   }
@@ -328,7 +361,7 @@ export class ProjectStore {
    * Readable clips to extract: 'pending' (never extracted, or stale), 'failed' (retry), 'all', or
    * the given ids.
    */
-  clipsForExtraction(which: 'pending' | 'failed' | 'all', ids?: number[]): { id: number; relPath: string; className: string }[] {
+  clipsForExtraction(which: 'pending' | 'failed' | 'all', ids?: number[]): { id: number; relPath: string; className: string; frameCount: number | null }[] {
     const where =
       ids !== undefined
         ? `c.id IN (${ids.map(() => '?').join(',') || 'NULL'})`
@@ -338,8 +371,8 @@ export class ProjectStore {
             ? "c.extract_status = 'failed'"
             : "c.extract_status IN ('pending', 'stale')";
     return this.db
-      .prepare(`SELECT c.id, c.rel_path AS relPath, k.name AS className FROM clips c JOIN classes k ON k.id = c.class_id WHERE c.status = 'ok' AND ${where} ORDER BY c.id`)
-      .all(...(ids ?? [])) as { id: number; relPath: string; className: string }[];
+      .prepare(`SELECT c.id, c.rel_path AS relPath, k.name AS className, c.frame_count AS frameCount FROM clips c JOIN classes k ON k.id = c.class_id WHERE c.status = 'ok' AND ${where} ORDER BY c.id`)
+      .all(...(ids ?? [])) as { id: number; relPath: string; className: string; frameCount: number | null }[];
   }
 
   /** handsFraction null keeps what an earlier run recorded (a clip found already in the file). */
@@ -425,6 +458,26 @@ export class ProjectStore {
       )
       .all()
       .map((r) => ({ ...(r as RunRow), run_dir: (r as RunRow).run_dir && fromStoredPath(this.dir, (r as RunRow).run_dir) })) as (RunRow & { epoch_count: number; best_val_f1: number | null })[];
+  }
+
+  renameRun(id: number, name: string): void {
+    this.run(id);
+    const clash = this.db.prepare('SELECT id FROM runs WHERE name = ? AND id != ?').get(name, id);
+    if (clash) throw new ProjectError(`Another run is already called "${name}": choose another name`);
+    this.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, id);
+  }
+
+  annotateRun(id: number, note: string): void {
+    this.run(id);
+    this.db.prepare('UPDATE runs SET note = ? WHERE id = ?').run(note.trim() || null, id);
+  }
+
+  /** Removes a run with its epochs and predictions (the caller removes its files). */
+  deleteRun(id: number): RunRow {
+    const run = this.run(id);
+    if (run.status === 'running' || run.status === 'queued') throw new ProjectError(`${run.name} is still training: cancel it before deleting it`);
+    this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+    return run;
   }
 
   /** Runs a crashed process left 'running' or 'queued'. */

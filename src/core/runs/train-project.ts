@@ -3,6 +3,7 @@ import { TrainingSettings } from '../../api/runs';
 import { predictRunSplits } from '../evaluation/evaluate-run';
 import { CancelledError, errorMessage, StudioError } from '../errors';
 import type { JobContext } from '../jobs/job-context';
+import { trainingProgress } from '../training/training-progress';
 import { ProjectStore, projectFiles, type PredictionRecord } from '../project';
 import { train, type TrainingSummary } from '../training/train';
 import { syncLabelsToKeypoints } from './sync-labels';
@@ -26,9 +27,9 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
   const run = store.run(p.runId);
   const s = p.settings;
   let epochsDone = 0;
-  let batchesPerEpoch = 1;
+  const pace = trainingProgress();
   try {
-    ctx.progress({ done: 0, total: 1, message: 'Syncing labels' });
+    ctx.progress({ done: 0, total: 0, message: 'Syncing labels and loading the keypoints' });
     const relabelled = await syncLabelsToKeypoints(store);
     if (relabelled) ctx.log(`${relabelled} relabelled clip(s) updated in the keypoints file`);
     store.setRunStatus(run.id, 'running');
@@ -58,11 +59,8 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
       {
         signal: ctx.signal,
         onBatch: (b) => {
-          batchesPerEpoch = b.batches;
           ctx.progress({
-            done: (b.epoch - 1) * b.batches + b.batch,
-            total: b.epochs * b.batches,
-            rate: b.samplesPerSecond,
+            ...pace.batch(b),
             message: `Epoch ${b.epoch}/${b.epochs}, batch ${b.batch}/${b.batches}, loss ${b.loss.toFixed(4)}`,
             training: { runId: run.id, epoch: b.epoch, epochs: b.epochs, batch: b.batch, batches: b.batches, loss: b.loss, epochsDone },
           });
@@ -78,17 +76,14 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
           store.addEpoch(run.id, { epoch: m.epoch, trainLoss: m.train_loss, trainAcc: m.train_acc, valLoss: m.val_loss, valAcc: m.val_acc, valF1: m.val_f1, lr: m.lr, seconds: e.elapsedSeconds });
           epochsDone = e.epoch;
           ctx.progress({
-            done: e.epoch * batchesPerEpoch,
-            total: e.epochs * batchesPerEpoch,
-            rate: e.samplesPerSecond,
-            etaSeconds: e.etaSeconds,
+            ...pace.epoch(e),
             message: `Epoch ${e.epoch}/${e.epochs}: val F1 ${m.val_f1.toFixed(3)}${e.isBest ? ' (best)' : ''}`,
             training: { runId: run.id, epoch: e.epoch, epochs: e.epochs, batch: 0, batches: 0, loss: m.train_loss, epochsDone },
           });
         },
       },
     );
-    const total = epochsDone * batchesPerEpoch;
+    const total = epochsDone * pace.batchesPerEpoch;
     ctx.progress({ done: total, total, message: 'Predicting every clip with the best model' });
     await storePredictions(store, run.id, run.run_dir);
     ctx.progress({ done: total, total, message: `Done: test accuracy ${result.summary.test.accuracy.toFixed(3)}, macro F1 ${result.summary.test.macro_f1.toFixed(3)}` });

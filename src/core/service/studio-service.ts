@@ -24,7 +24,6 @@ import { saveCapture } from '../capture/save-capture';
 import { LivePredictor } from '../inference/live-predict';
 import { getPrediction, listPredictions, newPrediction, predictionVideo as predictVideoPath } from '../inference/project-predictions';
 import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
-import { settleRun } from '../runs/settle-run';
 import { journalDirFor } from '../dataset/clip-journal';
 import { readRecordedExtraction } from '../dataset/sequence-file-reader';
 import { recoverProjectKeypoints } from '../extraction/recover-keypoints';
@@ -34,6 +33,9 @@ import { clipThumbnail } from './clip-thumbnail';
 import { resolveClipMedia, type MediaFile } from './media-file';
 import { checkPredictionSource, takeUpload } from './prediction-input';
 import { chooseBinary } from '../video/binaries';
+import { recordRunEnd } from './run-end';
+import { regionsPlan } from './regions-plan';
+import { runHandlers } from './runs-handlers';
 
 /** What a transport brings: how jobs are started, and the native abilities it has. */
 export interface ServiceHost {
@@ -155,6 +157,7 @@ export class StudioService {
     },
     'clips.list': (filter) => this.requireStore().listClips(filter),
     'clips.get': ({ id }) => this.requireStore().getClip(id),
+    'clips.position': ({ id, ...filter }) => ({ index: this.requireStore().clipPosition(id, filter) }),
     'clips.keypoints': async ({ id }) => {
       const store = this.requireStore();
       const clip = store.getClip(id);
@@ -214,6 +217,13 @@ export class StudioService {
       return { jobId, runId };
     },
     'runs.list': () => this.requireStore().runs().map(runInfo),
+    ...runHandlers(
+      () => this.requireStore(),
+      () => {
+        this.emit({ type: 'project', what: 'runs' });
+        this.emit({ type: 'project', what: 'clips' });
+      },
+    ),
     'runs.get': ({ id }) => runDetail(this.requireStore(), id),
     'runs.evaluation': ({ id, split }) => runEvaluation(this.requireStore(), id, split),
     'predict.start': async ({ runId, video, uploadId }) => {
@@ -341,6 +351,7 @@ export class StudioService {
       counts: store.extractionCounts(),
       recorded: null,
       parts: unmergedParts(store),
+      regions: regionsPlan(saved.success ? saved.data.detector : 'yolox'),
     };
   }
 
@@ -351,7 +362,7 @@ export class StudioService {
       this.jobRecords.delete(job.id);
       if (this.store === record.store) {
         record.store.recordJob(job, record.params);
-        if (job.kind === 'train') settleRun(record.store, record.params.runId as number, job);
+        if (job.kind === 'train' && typeof record.params.runId === 'number') recordRunEnd(record.store, record.params.runId, job);
       }
     }
     this.emit({ type: 'job', job });

@@ -95,6 +95,21 @@ describe('train', () => {
     await expect(train({ ...opts, runDir: broken, resume: true, lr: 1e-2 })).rejects.toThrow(TrainingDataError);
   });
 
+  it('sees a cancel that arrives from outside during an epoch within one batch, not at the epoch end', async () => {
+    const controller = new AbortController();
+    const seen: number[] = [];
+    // A cancel message from the job runner arrives as an event (a timer here), never during a batch.
+    const run = train({ ...small, epochs: 3, batchSize: 1, dataPath: data, runDir: tmp() }, {
+      signal: controller.signal,
+      onBatch: (p) => {
+        seen.push(p.batch);
+        if (p.epoch === 1 && p.batch === 2) setTimeout(() => controller.abort(), 0);
+      },
+    });
+    await expect(run).rejects.toThrow(/during epoch 1/);
+    expect(Math.max(...seen)).toBeLessThan(10);
+  });
+
   it('trains the transformer on the same data', async () => {
     const r = await train({ ...small, model: 'transformer', dataPath: data, runDir: tmp(), epochs: 12, lr: 1e-2 });
     expect(r.summary.spec.type).toBe('transformer');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { augmentSequence } from '../dataset/augmentation';
@@ -120,11 +121,17 @@ function drawOrLoadSplit(o: TrainingOptions, file: SequenceFile, splitPath: stri
   if (o.splitPath) return { split: loadSplit(o.splitPath, keys), stratified: null, reused: true };
   if (o.resume && existsSync(splitPath)) return { split: loadSplit(splitPath, keys), stratified: null, reused: true };
   const result = splitDataset(
-    file.clips.map((c) => ({ key: c.key, label: c.label })),
+    file.clips.map((c) => ({ key: c.key, label: c.label, group: contentGroup(c.data) })),
     { valFraction: o.valFraction, testFraction: o.testFraction, seed: o.seed },
   );
   warnings.push(...result.warnings);
   return { split: result.split, stratified: result.stratified, reused: false };
+}
+
+/** Identical sequences (a video copied twice) share a group; all-zero ones (no hands seen) do not. */
+function contentGroup(data: Float32Array): string | undefined {
+  if (data.every((v) => v === 0)) return undefined;
+  return createHash('sha1').update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest('hex');
 }
 
 function crossEntropy(logits: tf.Tensor2D, y: Int32Array, numClasses: number): tf.Scalar {
@@ -242,6 +249,8 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
       let correct = 0;
       let done = 0;
       for (let b = 0; b < batches.length; b++) {
+        // The batches are synchronous: yield so that a cancel message is seen within one batch.
+        if (callbacks.signal) await new Promise((r) => setImmediate(r));
         if (callbacks.signal?.aborted) throw new CancelledError(`Training cancelled during epoch ${epoch}; ${epoch - 1} finished epoch(s) are saved: resume to continue`);
         const batch = gatherBatch(trainSet, batches[b], augment ? (seq) => augmentSequence(seq, trainSet.seqLen, trainSet.numFeatures, augmentRng, augment) : undefined);
         const n = batches[b].length;

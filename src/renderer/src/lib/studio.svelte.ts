@@ -25,10 +25,12 @@ class StudioState {
         if (e.job.state !== 'running') void this.refresh();
       } else if (e.what === 'runs') {
         this.runsVersion++;
+        void this.refresh(); // the active run may have changed
       } else if (e.what === 'predictions') {
         this.predictionsVersion++;
       } else {
-        if (e.what !== 'labels') void this.refresh();
+        // Labels too: the class counts in the summary change with every relabel.
+        void this.refresh();
         this.clipsVersion++;
       }
     });

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { WorkEstimator, type WorkEstimate } from './work-estimator';
+import { SeededRandom } from '../dataset/seeded-random';
+
+/** A job on a simulated clock: `rate(t)` work units per second, with noise, reported every `tick` s. */
+function simulate(total: number, rate: (t: number) => number, { tick = 0.25, noise = 0.3, seed = 1, perItem = 50 } = {}) {
+  let t = 0;
+  const est = new WorkEstimator(() => t);
+  const rng = new SeededRandom(seed);
+  const out: (WorkEstimate & { t: number; done: number })[] = [];
+  let done = 0;
+  while (done < total) {
+    t += tick;
+    done = Math.min(total, done + rate(t) * tick * (1 + noise * (2 * rng.next() - 1)));
+    out.push({ t, done, ...est.update(done, total, Math.floor(done / perItem)) });
+  }
+  return { out, end: t };
+}
+
+describe('WorkEstimator', () => {
+  it('says nothing before a second of work is measured, then the true rate (work and items)', () => {
+    const { out } = simulate(3000, () => 100);
+    expect(out.filter((e) => e.t < 1).every((e) => e.workRate === undefined && e.etaSeconds === undefined)).toBe(true);
+    const later = out.filter((e) => e.t > 5);
+    expect(later.every((e) => Math.abs(e.workRate! - 100) < 15)).toBe(true);
+    expect(later.every((e) => Math.abs(e.itemRate! - 2) < 0.4)).toBe(true);
+  });
+
+  it('counts time left down steadily under noisy progress, close to the truth', () => {
+    const { out, end } = simulate(6000, () => 100, { noise: 0.5 });
+    const etas = out.filter((e) => e.etaSeconds !== undefined);
+    for (let i = 1; i < etas.length; i++) expect(etas[i].etaSeconds!).toBeLessThanOrEqual(etas[i - 1].etaSeconds! + 1e-9);
+    for (const e of etas.filter((x) => x.t > 15)) expect(Math.abs(e.etaSeconds! - (end - e.t))).toBeLessThan(0.1 * end);
+  });
+
+  it('moves the bar with the work, not only at item ends', () => {
+    const { out } = simulate(1000, () => 50, { perItem: 1000 });
+    const halfway = out.find((e) => e.t >= 10)!;
+    expect(halfway.fraction).toBeGreaterThan(0.4);
+    expect(halfway.fraction).toBeLessThan(0.6);
+  });
+
+  it('follows a real slowdown: the time left rises to the new truth within a minute', () => {
+    const { out, end } = simulate(20000, (t) => (t < 30 ? 200 : 50), { noise: 0.2 });
+    const at = (s: number) => out.find((e) => e.t >= s)!;
+    expect(at(60).etaSeconds!).toBeGreaterThan(at(31).etaSeconds!);
+    expect(Math.abs(at(120).etaSeconds! - (end - 120))).toBeLessThan(0.2 * (end - 120));
+  });
+
+  it('gives the rate of work that ends within its first second', () => {
+    let t = 0;
+    const est = new WorkEstimator(() => t);
+    est.update(0, 6, 0);
+    t = 0.5;
+    expect(est.update(6, 6, 6)).toEqual({ fraction: 1, workRate: 12, itemRate: 12, etaSeconds: 0 });
+  });
+
+  it('stops claiming a rate when the work stalls', () => {
+    let t = 0;
+    const est = new WorkEstimator(() => t);
+    for (; t < 10; t += 0.5) est.update(t * 10, 1000);
+    const stalled = [];
+    for (; t < 40; t += 0.5) stalled.push(est.update(100, 1000));
+    expect(stalled.at(-1)).toMatchObject({ fraction: 0.1 });
+    expect(stalled.at(-1)!.workRate).toBeUndefined();
+    expect(stalled.at(-1)!.etaSeconds).toBeUndefined();
+  });
+});

@@ -1,0 +1,83 @@
+/** What a user reads about a long job: how far it is, how fast it goes, how long is left. */
+export interface WorkEstimate {
+  /** Share of the work done, 0..1 (the bar): it moves with the work (frames, samples), not only when a whole item ends. */
+  fraction: number;
+  /** Work units per second (frames/s, samples/s); undefined until there is something to measure. */
+  workRate?: number;
+  /** Items per second (clips/s, batches/s) over the same window. */
+  itemRate?: number;
+  etaSeconds?: number;
+}
+
+interface Sample {
+  t: number;
+  work: number;
+  items: number;
+}
+
+/**
+ * The one estimator of rates and time left, for extraction (work = frames, items = clips) and
+ * training (work = samples, items = batches), in the views and the CLI alike.
+ * - Rates are measured over a sliding window (20 s): smooth, yet they follow a real change of pace.
+ * - Nothing is said before a second of work has been measured (no "0.0 clips/s", no wild first guess).
+ * - Time left does not grow with noise: it counts down and is pulled towards the measure (time
+ *   constant a quarter of the time left, at least 10 s), so it falls steadily and a real slowdown
+ *   still shows within a minute or so.
+ */
+export class WorkEstimator {
+  private readonly samples: Sample[] = [];
+  private shownEta: number | undefined;
+  private shownAt = 0;
+
+  constructor(
+    private readonly now: () => number = () => performance.now() / 1000,
+    private readonly windowSeconds = 20,
+    private readonly minSeconds = 1,
+    private readonly minEtaSmoothing = 10,
+  ) {}
+
+  /** Work done so far (this run's), its total, and items finished. */
+  update(workDone: number, workTotal: number, itemsDone = 0): WorkEstimate {
+    const t = this.now();
+    const s: Sample = { t, work: workDone, items: itemsDone };
+    this.samples.push(s);
+    // Keep one sample older than the window, so that the window is always fully covered.
+    while (this.samples.length > 2 && this.samples[1].t <= t - this.windowSeconds) this.samples.shift();
+    const first = this.samples[0];
+    const span = t - first.t;
+    const fraction = workTotal > 0 ? Math.min(1, Math.max(0, workDone / workTotal)) : 0;
+    const worked = workDone - first.work;
+    // Work that ends within the first second: its rate over the whole of it, nothing left.
+    if (span > 0 && span < this.minSeconds && worked > 0 && workDone >= workTotal) {
+      return { fraction, workRate: worked / span, itemRate: (itemsDone - first.items) / span, etaSeconds: 0 };
+    }
+    if (span < this.minSeconds || worked <= 0) {
+      // A stall after work was measured: no rate to claim, and the old time left is no longer true.
+      if (worked <= 0 && span >= this.windowSeconds) this.shownEta = undefined;
+      return { fraction, etaSeconds: this.shownEta === undefined ? undefined : this.countDown(t) };
+    }
+    const workRate = worked / span;
+    const itemRate = (itemsDone - first.items) / span;
+    const raw = Math.max(0, workTotal - workDone) / workRate;
+    return { fraction, workRate, itemRate, etaSeconds: this.smooth(raw, t) };
+  }
+
+  private countDown(t: number): number {
+    return Math.max(0, this.shownEta! - (t - this.shownAt));
+  }
+
+  private smooth(raw: number, t: number): number {
+    if (this.shownEta === undefined) {
+      this.shownEta = raw;
+    } else {
+      // Smoothed in count-down space: it rises only when the measure exceeds the count-down by
+      // more than the time constant (a quarter of the time left, at least 10 s), i.e. not with noise.
+      const projected = this.countDown(t);
+      const dt = t - this.shownAt;
+      const tau = Math.max(this.minEtaSmoothing, 0.25 * projected);
+      this.shownEta = Math.max(0, projected + (raw - projected) * (1 - Math.exp(-dt / tau)));
+    }
+    this.shownAt = t;
+    return this.shownEta;
+  }
+}
