@@ -8,7 +8,7 @@ import { PNG } from 'pngjs';
 import { generateDemoDataset, trueHands } from '../src/core/demo/generate-demo-dataset';
 import { demoBackdropCanvas, renderDemoFrame } from '../src/core/demo/render-demo-videos';
 import { createCanvas } from '../src/core/demo/shaded-raster';
-import { compareWithTruth } from '../src/core/demo/landmark-accuracy';
+import { compareWithTruth, type ClipComparison } from '../src/core/demo/landmark-accuracy';
 import { createHandPipeline } from '../src/core/vision/hand-pipeline';
 
 const perClass = Number(process.argv[2] ?? 2);
@@ -18,8 +18,8 @@ const clips = generateDemoDataset({ clipsPerClass: perClass });
 const pipeline = await createHandPipeline({ tracking, model: (process.env.MODEL as 'full' | 'lite') ?? 'full' });
 let renderMs = 0;
 let detectMs = 0;
-const perClassStats = new Map<string, { frames: number; truthHands: number; found: number; err: number; n: number }>();
-const all: Parameters<typeof compareWithTruth>[0] = [];
+const perClassStats = new Map<string, { frames: number; truthHands: number; found: number; err: number; n: number; missR: number; missL: number }>();
+const all: ClipComparison[] = [];
 for (const clip of clips) {
   pipeline.reset();
   const backdrop = demoBackdropCanvas(clip);

@@ -12,6 +12,7 @@ interface DemoFlags {
   clips: number;
   epochs?: number;
   seed: number;
+  keypointsOnly?: boolean;
 }
 
 export function registerDemo(program: Command): void {
@@ -24,6 +25,7 @@ export function registerDemo(program: Command): void {
     .option('--clips <n>', 'synthetic clips per sign', wholeNumber('--clips'), 40)
     .option('--epochs <n>', 'maximum training epochs (default: the reference 50, with early stopping)', wholeNumber('--epochs'))
     .option('--seed <n>', 'seed of the data and the training', wholeNumber('--seed'), 7)
+    .option('--keypoints-only', "write the generator's keypoints instead of extracting them from the rendered videos (fast; no hand detection)")
     .action(async (f: DemoFlags) => {
       const controller = new AbortController();
       const onSignal = () => controller.abort();
@@ -43,13 +45,20 @@ export function registerDemo(program: Command): void {
           classes: f.classes,
           clipsPerClass: f.clips,
           seed: f.seed,
+          keypointsOnly: f.keypointsOnly,
           training: { seed: f.seed, ...(f.epochs ? { epochs: f.epochs } : {}) },
           clipWorkerScript: workerScript('clip-worker'),
           stage,
         });
         (bar as ReturnType<typeof jobProgressBar> | null)?.stop();
+        const lm = s.landmarks;
+        const found = lm
+          ? `
+  hands found    ${lm.foundHands}/${lm.trueHands} (${((100 * lm.foundHands) / Math.max(1, lm.trueHands)).toFixed(1)}%) of the hands in ${lm.frames} frames, every hand in ${((100 * lm.framesAllFound) / Math.max(1, lm.framesWithHands)).toFixed(1)}% of the frames
+  landmark error ${lm.meanError.toFixed(4)} of the frame (${lm.meanErrorPalms.toFixed(2)} palm lengths) from the generator's truth`
+          : '';
         console.log(`
-Demo done in ${s.seconds.toFixed(0)} s: ${s.clips} clips of ${s.classes.length} classes (${s.classes.join(', ')}), ${s.epochs} epochs.
+Demo done in ${s.seconds.toFixed(0)} s: ${s.clips} clips of ${s.classes.length} classes (${s.classes.join(', ')}), ${s.epochs} epochs, keypoints ${s.keypoints === 'extracted' ? 'extracted from the videos' : 'written by the generator'}.${found}
   test accuracy  ${s.testAccuracy.toFixed(4)}
   test macro F1  ${s.testMacroF1.toFixed(4)}
   held-out clip  ${s.heldOut.clip}: true ${s.heldOut.trueClass}, predicted ${s.heldOut.predicted} (${(100 * s.heldOut.confidence).toFixed(1)}%)

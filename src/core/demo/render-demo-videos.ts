@@ -24,6 +24,8 @@ export interface RenderDemoOptions {
   skipExisting?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: RenderProgress) => void;
+  /** Where a clip's video goes instead of <videosRoot>/<class>/<file> (undefined: there). */
+  pathFor?: (clip: DemoClip) => string | undefined;
 }
 
 export interface RenderDemoSummary {
@@ -85,7 +87,7 @@ function videoPathFor(videosRoot: string, clip: DemoClip): string {
 export async function renderDemoVideos(clips: readonly DemoClip[], videosRoot: string, options: RenderDemoOptions = {}): Promise<RenderDemoSummary> {
   const started = performance.now();
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
-  const paths = clips.map((c) => videoPathFor(videosRoot, c));
+  const paths = clips.map((c) => options.pathFor?.(c) ?? videoPathFor(videosRoot, c));
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort);

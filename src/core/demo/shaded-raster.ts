@@ -240,35 +240,40 @@ export function valueNoise(x: number, y: number, z: number): number {
 export function developFrame(c: Canvas, noise: number, random: () => number, out: Uint8Array = new Uint8Array(c.width * c.height * 3)): Uint8Array {
   const { width: w, height: h, color } = c;
   const table = noiseTable();
+  const mask = NOISE_TABLE - 1;
   // A fresh stretch of the table each frame (odd stride, so rows do not repeat each other).
   let at = Math.floor(random() * NOISE_TABLE);
   const stride = 1 + 2 * Math.floor(random() * 64);
-  const tmp = new Float32Array(color.length);
+  if (!blurred || blurred.length !== color.length) blurred = new Float32Array(color.length);
+  const tmp = blurred;
+  const row3 = 3 * w;
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const l = 3 * (y * w + Math.max(0, x - 1));
-      const m = 3 * (y * w + x);
-      const r = 3 * (y * w + Math.min(w - 1, x + 1));
-      for (let k = 0; k < 3; k++) tmp[m + k] = (color[l + k] + 2 * color[m + k] + color[r + k]) / 4;
+    const o = y * row3;
+    for (let k = 0; k < row3; k++) {
+      const l = k < 3 ? k : k - 3;
+      const r = k >= row3 - 3 ? k : k + 3;
+      tmp[o + k] = 0.25 * (color[o + l] + color[o + r]) + 0.5 * color[o + k];
     }
   }
+  const chroma = 0.35 * noise;
   for (let y = 0; y < h; y++) {
-    const up = Math.max(0, y - 1) * w;
-    const row = y * w;
-    const down = Math.min(h - 1, y + 1) * w;
-    for (let x = 0; x < w; x++) {
-      // One noise draw a pixel shared by its channels (luminance noise) plus a little per channel.
-      at = (at + stride) & (NOISE_TABLE - 1);
+    const up = Math.max(0, y - 1) * row3;
+    const row = y * row3;
+    const down = Math.min(h - 1, y + 1) * row3;
+    for (let x = 0; x < row3; x += 3) {
+      // Luminance noise shared by the pixel's channels, plus a little per channel.
+      at = (at + stride) & mask;
       const lum = table[at] * noise;
       for (let k = 0; k < 3; k++) {
-        const v = (tmp[3 * (up + x) + k] + 2 * tmp[3 * (row + x) + k] + tmp[3 * (down + x) + k]) / 4 + lum + 0.35 * noise * table[(at + 977 * (k + 1)) & (NOISE_TABLE - 1)];
-        out[3 * (row + x) + k] = v <= 0 ? 0 : v >= 255 ? 255 : v + 0.5;
+        const v = 0.25 * (tmp[up + x + k] + tmp[down + x + k]) + 0.5 * tmp[row + x + k] + lum + chroma * table[(at + 977 * (k + 1)) & mask];
+        out[row + x + k] = v <= 0 ? 0 : v >= 255 ? 255 : v + 0.5;
       }
     }
   }
   return out;
 }
 
+let blurred: Float32Array | null = null;
 const NOISE_TABLE = 1 << 16;
 let gaussians: Float32Array | null = null;
 
