@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runDemo } from '../../core/demo/demo-project';
+import { DEMO_CLIPS_PER_CLASS, runDemo } from '../../core/demo/demo-project';
 import type { JobContext } from '../../core/jobs';
 import { workerScript } from '../../workers/worker-script';
 import { wholeNumber } from '../extraction-options';
@@ -22,7 +22,7 @@ export function registerDemo(program: Command): void {
     .option('--out <dir>', 'folder for the demo (replaced when it holds an earlier demo)', 'gesture-studio-demo')
     .option('--videos <videos_root>', 'run the same steps on real clips (one sub-folder per class), with extraction')
     .option('--classes <n>', 'synthetic signs (up to 8)', wholeNumber('--classes'), 6)
-    .option('--clips <n>', 'synthetic clips per sign', wholeNumber('--clips'), 40)
+    .option('--clips <n>', 'synthetic clips per sign', wholeNumber('--clips'), DEMO_CLIPS_PER_CLASS)
     .option('--epochs <n>', 'maximum training epochs (default: the reference 50, with early stopping)', wholeNumber('--epochs'))
     .option('--seed <n>', 'seed of the data and the training', wholeNumber('--seed'), 7)
     .option('--keypoints-only', "write the generator's keypoints instead of extracting them from the rendered videos (fast; no hand detection)")

@@ -53,7 +53,7 @@ describe('the demo runs the real pipeline', () => {
       const clips = store.listClips({ limit: 1000 }).items;
       expect(clips).toHaveLength(42);
       for (const c of clips) {
-        expect(c.status, c.relPath).toBe('extracted');
+        expect(c.extractStatus, c.relPath).toBe('done');
         expect(c.handsFraction ?? 0, c.relPath).toBeGreaterThan(0.5);
       }
     } finally {

@@ -62,6 +62,14 @@ export interface DemoRunSummary {
 const MARKER = '.gstudio-demo';
 
 /**
+ * The quick start's size: 6 signs × 30 clips of 28-40 frames (about 6,000 frames through the hand
+ * pipeline). The reference keeps the middle 30 frames of a clip, so longer clips would only cost
+ * extraction time.
+ */
+export const DEMO_CLIPS_PER_CLASS = 30;
+export const DEMO_FRAMES_PER_CLIP: readonly [number, number] = [28, 40];
+
+/**
  * The demo trains the reference LSTM (hidden 128, two layers) with a higher learning rate (3e-3),
  * less dropout (0.1) and more patience (learning rate halved after 15 epochs without progress, stop
  * after 30, at most 120) than the notebook's defaults. Measured on the default 240 clips: test macro
@@ -102,8 +110,8 @@ export async function runDemo(o: DemoRunOptions): Promise<DemoRunSummary> {
   try {
     if (!o.videos) {
       const classes = o.classes ?? 6;
-      const clipsPerClass = o.clipsPerClass ?? 40;
-      const generator = { seed: o.seed, classes, clipsPerClass, ...(o.framesPerClip ? { framesPerClip: o.framesPerClip } : {}) };
+      const clipsPerClass = o.clipsPerClass ?? DEMO_CLIPS_PER_CLASS;
+      const generator = { seed: o.seed, classes, clipsPerClass, framesPerClip: o.framesPerClip ?? DEMO_FRAMES_PER_CLIP };
       const clips = generateDemoDataset(generator);
       // A clip of the same signs made past the dataset's numbering: never trained, validated or tested on.
       const sign = DEMO_SIGNS[(o.seed ?? 7) % classes];

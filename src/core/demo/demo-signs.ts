@@ -90,7 +90,7 @@ export const DEMO_SIGNS: readonly DemoSign[] = [
     description: 'both hands, palms half turned towards each other, meeting and parting in front of the chest',
     hands: ({ signer: s, t }) => {
       const a = TAU * 1.6 * s.speed * t + s.phase;
-      const half = (0.1 + 0.07 * s.amplitude * (0.5 + 0.5 * Math.cos(a))) * s.reach;
+      const half = (0.085 + 0.1 * s.amplitude * (0.5 + 0.5 * Math.cos(a))) * s.reach;
       const y = s.shoulderY + 0.2 * s.reach;
       return {
         right: { x: s.cx - half, y, size: s.handSize, roll: 0.02, yaw: -0.8, curl: OPEN, spread: 0.6 },
