@@ -100,9 +100,11 @@ export async function runDemo(o: DemoRunOptions): Promise<DemoRunSummary> {
   let videosRoot: string;
   let heldOutInput: { clip: string; trueClass: string; records?: Parameters<typeof predictRecords>[1]; video?: string };
   let landmarks: LandmarkAccuracy | undefined;
-  const extract = async () => {
+  const extract = async (settings?: ReturnType<typeof demoExtractionSettings>) => {
     if (!o.clipWorkerScript) throw new StudioError('invalid_input', 'Extraction needs the clip worker entry');
-    const summary = await extractProject({ projectDir, settings: demoExtractionSettings() }, o.stage('Extracting keypoints', 'clips'), o.clipWorkerScript);
+    // Recorded in the project, as the studio records the settings of an extraction it starts.
+    if (settings) store.setSetting('extraction', settings);
+    const summary = await extractProject({ projectDir, ...(settings ? { settings } : {}) }, o.stage('Extracting keypoints', 'clips'), o.clipWorkerScript);
     if (summary.extracted + summary.skipped === 0) throw new StudioError('no_keypoints', 'No clip could be extracted: see the failed clips with "gstudio extract"');
   };
 
@@ -131,7 +133,8 @@ export async function runDemo(o: DemoRunOptions): Promise<DemoRunSummary> {
         await writeGeneratedKeypoints(store, projectDir, clips, o.stage('Writing keypoints', 'clips'));
       } else {
         heldOutInput = { clip: `${held.relativePath} (held out)`, trueClass: held.className, video: join(out, 'held-out', held.relativePath.split('/')[1]) };
-        await extract();
+        // The whole frame (the signer fills it), the full landmark model: as the generated keypoints are labelled.
+        await extract(demoExtractionSettings());
         landmarks = await extractedAgainstTruth(projectFiles(projectDir).keypoints, clips);
       }
     } else {
