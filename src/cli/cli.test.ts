@@ -139,5 +139,6 @@ describe('gstudio', () => {
     // Running it again replaces the earlier demo instead of failing.
     expect(gstudio('demo', '--out', out, '--keypoints-only', '--clips', '6', '--classes', '2', '--epochs', '2').code).toBe(0);
     expect(readdirSync(join(out, 'videos'))).toHaveLength(2);
-  });
+    // Rendering 180 shaded videos takes most of it (about 3 minutes at load 4 on 2 cores).
+  }, 420_000);
 });
