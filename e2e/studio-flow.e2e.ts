@@ -21,7 +21,7 @@ let consoleErrors: string[];
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'gstudio-flow-'));
   // A small demo project with one finished run: the real CLI, as a researcher would make it.
-  demoOutput = gstudio('demo', '--out', join(tmp, 'demo'), '--classes', '3', '--clips', '12', '--epochs', '4');
+  demoOutput = gstudio('demo', '--out', join(tmp, 'demo'), '--keypoints-only', '--classes', '3', '--clips', '12', '--epochs', '4');
   studio = await openStudio(['--project', join(tmp, 'demo', 'project')], { width: 1400, height: 1000 });
   ({ server, browser, page, consoleErrors } = studio);
   await page.goto(server.url);

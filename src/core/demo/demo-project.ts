@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:
 import { join, resolve } from 'node:path';
 import { TrainingSettings } from '../../api/runs';
 import { clipDatasetName } from '../dataset/clip-name';
+import { readClipFrames } from '../dataset/sequence-file-reader';
 import { StudioError } from '../errors';
 import { extractProject } from '../extraction/extract-project';
 import { predictRecords, predictVideo } from '../inference/predict-video';
@@ -11,8 +12,9 @@ import { probePendingClips } from '../project/probe-clips';
 import { writeRunReport } from '../report/run-report';
 import { trainProject } from '../runs/train-project';
 import { DEMO_SIGNS } from './demo-signs';
-import { generateDemoClip, generateDemoDataset } from './generate-demo-dataset';
+import { generateDemoClip, generateDemoDataset, trueHands, type DemoClip } from './generate-demo-dataset';
 import { renderDemoVideos } from './render-demo-videos';
+import { compareWithTruth, type ClipComparison, type LandmarkAccuracy } from './landmark-accuracy';
 import { demoExtractionSettings, writeDemoHdf5 } from './write-demo-hdf5';
 
 export interface DemoRunOptions {
@@ -24,7 +26,14 @@ export interface DemoRunOptions {
   training?: Partial<TrainingSettings>;
   /** Real clips (one sub-folder per class) instead of the synthetic signs: extraction runs on them. */
   videos?: string;
-  /** For real clips: the clip worker entry of the extraction pool. */
+  /**
+   * Synthetic signs only: write the generator's keypoints straight into the keypoints file instead
+   * of extracting them from the rendered videos (fast; for tests that do not need extraction).
+   */
+  keypointsOnly?: boolean;
+  /** Frames per synthetic clip, inclusive range (the generator's default otherwise). */
+  framesPerClip?: readonly [number, number];
+  /** The clip worker entry of the extraction pool (needed unless keypointsOnly). */
   clipWorkerScript?: string;
   /** Each stage reports through its own context (a progress bar each in the CLI). */
   stage: (name: string, unit: string) => JobContext;
@@ -43,10 +52,22 @@ export interface DemoRunSummary {
   testMacroF1: number;
   epochs: number;
   heldOut: { clip: string; trueClass: string; predicted: string; confidence: number };
+  /** Synthetic signs extracted from their videos: the landmarks found against the generator's truth. */
+  landmarks?: LandmarkAccuracy;
+  /** How the keypoints were made. */
+  keypoints: 'extracted' | 'generated';
   seconds: number;
 }
 
 const MARKER = '.gstudio-demo';
+
+/**
+ * The quick start's size: 6 signs × 30 clips of 28-40 frames (about 6,000 frames through the hand
+ * pipeline). The reference keeps the middle 30 frames of a clip, so longer clips would only cost
+ * extraction time.
+ */
+export const DEMO_CLIPS_PER_CLASS = 30;
+export const DEMO_FRAMES_PER_CLIP: readonly [number, number] = [28, 40];
 
 /**
  * The demo trains the reference LSTM (hidden 128, two layers) with a higher learning rate (3e-3),
@@ -77,44 +98,51 @@ export async function runDemo(o: DemoRunOptions): Promise<DemoRunSummary> {
   prepareOut(out);
   const projectDir = join(out, 'project');
   let videosRoot: string;
-  let heldOutRecords: { clip: string; trueClass: string; records?: Parameters<typeof predictRecords>[1]; video?: string };
+  let heldOutInput: { clip: string; trueClass: string; records?: Parameters<typeof predictRecords>[1]; video?: string };
+  let landmarks: LandmarkAccuracy | undefined;
+  const extract = async (settings?: ReturnType<typeof demoExtractionSettings>) => {
+    if (!o.clipWorkerScript) throw new StudioError('invalid_input', 'Extraction needs the clip worker entry');
+    // Recorded in the project, as the studio records the settings of an extraction it starts.
+    if (settings) store.setSetting('extraction', settings);
+    const summary = await extractProject({ projectDir, ...(settings ? { settings } : {}) }, o.stage('Extracting keypoints', 'clips'), o.clipWorkerScript);
+    if (summary.extracted + summary.skipped === 0) throw new StudioError('no_keypoints', 'No clip could be extracted: see the failed clips with "gstudio extract"');
+  };
 
   const store = ProjectStore.create(projectDir, o.videos ? 'Demo on your clips' : 'Gesture Studio demo');
   try {
     if (!o.videos) {
       const classes = o.classes ?? 6;
-      const clipsPerClass = o.clipsPerClass ?? 40;
-      const clips = generateDemoDataset({ seed: o.seed, classes, clipsPerClass });
+      const clipsPerClass = o.clipsPerClass ?? DEMO_CLIPS_PER_CLASS;
+      const generator = { seed: o.seed, classes, clipsPerClass, framesPerClip: o.framesPerClip ?? DEMO_FRAMES_PER_CLIP };
+      const clips = generateDemoDataset(generator);
       // A clip of the same signs made past the dataset's numbering: never trained, validated or tested on.
       const sign = DEMO_SIGNS[(o.seed ?? 7) % classes];
-      const held = generateDemoClip(sign, clipsPerClass + 17, { seed: o.seed });
-      heldOutRecords = { clip: `${held.relativePath} (held out)`, trueClass: held.className, records: held.frames };
+      const held = generateDemoClip(sign, clipsPerClass + 17, generator);
       videosRoot = join(out, 'videos');
       const render = o.stage('Rendering videos', 'clips');
-      await renderDemoVideos(clips, videosRoot, { signal: render.signal, onProgress: (p) => render.progress({ done: p.done, total: p.total }) });
-
+      await renderDemoVideos(o.keypointsOnly ? clips : [...clips, held], videosRoot, {
+        signal: render.signal,
+        onProgress: (p) => render.progress({ done: p.done, total: p.total }),
+        // The held-out clip is rendered beside the videos root, not into a class folder of it.
+        pathFor: (c) => (c === held ? join(out, 'held-out', held.relativePath.split('/')[1]) : undefined),
+      });
       await importVideoFolder(store, videosRoot);
       await probePendingClips(projectDir, o.stage('Probing clips', 'clips'));
-      // The videos are drawings of the keypoints: the keypoints themselves go straight into the file,
-      // as extraction would have written them.
-      const write = o.stage('Writing keypoints', 'clips');
-      await writeDemoHdf5(clips, projectFiles(projectDir).keypoints, { onProgress: (done, total) => write.progress({ done, total }) });
-      store.setSetting('extraction', demoExtractionSettings());
-      const ids = new Map(store.listClips({ limit: 1_000_000 }).items.map((c) => [c.relPath, c.id]));
-      store.db.transaction(() => {
-        for (const c of clips) {
-          const id = ids.get(c.relativePath);
-          if (id !== undefined) store.setExtractResult(id, { h5Key: clipDatasetName(c.relativePath), handsFraction: c.frames.filter((f) => f.hands.length > 0).length / c.frames.length });
-        }
-      })();
+      if (o.keypointsOnly) {
+        heldOutInput = { clip: `${held.relativePath} (held out)`, trueClass: held.className, records: held.frames };
+        await writeGeneratedKeypoints(store, projectDir, clips, o.stage('Writing keypoints', 'clips'));
+      } else {
+        heldOutInput = { clip: `${held.relativePath} (held out)`, trueClass: held.className, video: join(out, 'held-out', held.relativePath.split('/')[1]) };
+        // The whole frame (the signer fills it), the full landmark model: as the generated keypoints are labelled.
+        await extract(demoExtractionSettings());
+        landmarks = await extractedAgainstTruth(projectFiles(projectDir).keypoints, clips);
+      }
     } else {
       videosRoot = resolve(o.videos);
       await importVideoFolder(store, videosRoot);
       await probePendingClips(projectDir, o.stage('Probing clips', 'clips'));
-      if (!o.clipWorkerScript) throw new StudioError('invalid_input', 'Extraction needs the clip worker entry');
-      const summary = await extractProject({ projectDir }, o.stage('Extracting keypoints', 'clips'), o.clipWorkerScript);
-      if (summary.extracted + summary.skipped === 0) throw new StudioError('no_keypoints', 'No clip could be extracted: see the failed clips with "gstudio extract"');
-      heldOutRecords = { clip: '', trueClass: '' };
+      await extract();
+      heldOutInput = { clip: '', trueClass: '' };
     }
 
     const settings = TrainingSettings.parse({ ...DEMO_TRAINING, ...o.training });
@@ -126,9 +154,13 @@ export async function runDemo(o: DemoRunOptions): Promise<DemoRunSummary> {
     await writeRunReport(runDir, reportPath);
 
     let heldOut: DemoRunSummary['heldOut'];
-    if (heldOutRecords.records) {
-      const p = await predictRecords(runDir, heldOutRecords.records);
-      heldOut = { clip: heldOutRecords.clip, trueClass: heldOutRecords.trueClass, predicted: p.label, confidence: p.confidence };
+    if (heldOutInput.records) {
+      const p = await predictRecords(runDir, heldOutInput.records);
+      heldOut = { clip: heldOutInput.clip, trueClass: heldOutInput.trueClass, predicted: p.label, confidence: p.confidence };
+    } else if (heldOutInput.video) {
+      // As a user predicts a new video: extraction of that file, then the model.
+      const p = await predictVideo(runDir, heldOutInput.video);
+      heldOut = { clip: heldOutInput.clip, trueClass: heldOutInput.trueClass, predicted: p.label, confidence: p.confidence };
     } else {
       // Real clips: one test clip, from its video, as a new video would be classified.
       const test = store.predictions(runId).find((p) => p.split === 'test');
@@ -150,9 +182,34 @@ export async function runDemo(o: DemoRunOptions): Promise<DemoRunSummary> {
       testMacroF1: trainSummary.test.macro_f1,
       epochs: trainSummary.epochsRun,
       heldOut,
+      landmarks,
+      keypoints: o.keypointsOnly && !o.videos ? 'generated' : 'extracted',
       seconds: (Date.now() - started) / 1000,
     };
   } finally {
     store.close();
   }
+}
+
+/** The fast path: the generator's keypoints go straight into the file, as extraction would have written them. */
+async function writeGeneratedKeypoints(store: ProjectStore, projectDir: string, clips: DemoClip[], ctx: JobContext): Promise<void> {
+  await writeDemoHdf5(clips, projectFiles(projectDir).keypoints, { onProgress: (done, total) => ctx.progress({ done, total }) });
+  store.setSetting('extraction', demoExtractionSettings());
+  const ids = new Map(store.listClips({ limit: 1_000_000 }).items.map((c) => [c.relPath, c.id]));
+  store.db.transaction(() => {
+    for (const c of clips) {
+      const id = ids.get(c.relativePath);
+      if (id !== undefined) store.setExtractResult(id, { h5Key: clipDatasetName(c.relativePath), handsFraction: c.frames.filter((f) => f.hands.length > 0).length / c.frames.length });
+    }
+  })();
+}
+
+/** The landmarks extraction found in the demo's videos against the generator's truth (clips that failed count as found nowhere). */
+export async function extractedAgainstTruth(keypointsPath: string, clips: readonly DemoClip[]): Promise<LandmarkAccuracy> {
+  const compared: ClipComparison[] = [];
+  for (const clip of clips) {
+    const found = (await readClipFrames(keypointsPath, clipDatasetName(clip.relativePath))) ?? [];
+    compared.push({ truth: clip.scene.map((_, i) => trueHands(clip, i)), found, width: clip.width, height: clip.height });
+  }
+  return compareWithTruth(compared);
 }

@@ -87,14 +87,14 @@ export const DEMO_SIGNS: readonly DemoSign[] = [
   },
   {
     name: 'clap',
-    description: 'both hands, palms facing, meeting and parting in front of the chest',
+    description: 'both hands, palms half turned towards each other, meeting and parting in front of the chest',
     hands: ({ signer: s, t }) => {
       const a = TAU * 1.6 * s.speed * t + s.phase;
-      const half = (0.045 + 0.085 * s.amplitude * (0.5 + 0.5 * Math.cos(a))) * s.reach;
+      const half = (0.085 + 0.1 * s.amplitude * (0.5 + 0.5 * Math.cos(a))) * s.reach;
       const y = s.shoulderY + 0.2 * s.reach;
       return {
-        right: { x: s.cx - half, y, size: s.handSize, roll: 0.1, yaw: -1.25, curl: OPEN, spread: 0.5 },
-        left: { x: s.cx + half, y, size: s.handSize, roll: 0.1, yaw: -1.25, curl: OPEN, spread: 0.5 },
+        right: { x: s.cx - half, y, size: s.handSize, roll: 0.02, yaw: -0.8, curl: OPEN, spread: 0.6 },
+        left: { x: s.cx + half, y, size: s.handSize, roll: 0.02, yaw: -0.8, curl: OPEN, spread: 0.6 },
       };
     },
   },

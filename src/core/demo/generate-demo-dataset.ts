@@ -3,6 +3,7 @@ import { InvalidInputError } from '../errors';
 import type { FrameRecord, Handedness, HandRecord, PersonBox } from '../keypoints/frame-record';
 import { DEFAULT_DEMO_CLASS_COUNT, DEMO_SIGNS, type DemoSign } from './demo-signs';
 import { handLandmarks, type HandPose } from './hand-shape';
+import { sampleAppearance, type Appearance } from './demo-figure';
 import { sampleSigner, warpedProgress, wobbleAt, type Signer } from './signer';
 
 export interface DemoOptions {
@@ -30,6 +31,16 @@ export interface DemoClip {
   width: number;
   height: number;
   fps: number;
+  /** Who signs and how they look: what the videos are rendered from. */
+  signer: Signer;
+  appearance: Appearance;
+  /** The true pose of each hand in each frame (null: out of the picture), before any detector. */
+  scene: DemoScene[];
+}
+
+export interface DemoScene {
+  Right: HandPose | null;
+  Left: HandPose | null;
 }
 
 export const DEFAULT_DEMO_SEED = 7;
@@ -101,9 +112,9 @@ function withStyle(pose: HandPose, s: Signer, drift: [number, number], t: number
   };
 }
 
-/** The left hand while a one-handed sign is made: hanging low, relaxed. */
+/** The left hand while a one-handed sign is made: resting low in front of the body, relaxed, fingers pointing across. */
 function idleLeft(s: Signer): HandPose {
-  return { x: s.cx + 0.2 * s.reach, y: s.shoulderY + 0.3 * s.reach, size: s.handSize, roll: Math.PI - 0.25, yaw: 0.4, curl: [0.3, 0.3, 0.35, 0.4, 0.45] };
+  return { x: s.cx + 0.12 * s.reach, y: s.shoulderY + 0.4 * s.reach, size: s.handSize, roll: 2.1, yaw: 0.1, curl: [0.25, 0.2, 0.25, 0.3, 0.35] };
 }
 
 function detectedHand(pose: HandPose, handedness: Handedness, s: Signer, aspect: number, rng: SeededRandom): HandRecord {
@@ -136,7 +147,9 @@ export function generateDemoClip(sign: DemoSign, index: number, options: DemoOpt
   const duration = (n - 1) / setup.fps;
   const idleHidden = signer.idleHandHidden;
   const missing = { Right: false, Left: false };
+  const appearance = sampleAppearance(rng.fork(3));
   const frames: FrameRecord[] = [];
+  const scene: DemoScene[] = [];
   for (let i = 0; i < n; i++) {
     const p = warpedProgress(signer, n > 1 ? i / (n - 1) : 0);
     const t = p * duration;
@@ -145,6 +158,7 @@ export function generateDemoClip(sign: DemoSign, index: number, options: DemoOpt
       ['Right', withStyle(sh.right, signer, [0, 1], t)],
       ['Left', sh.left ? withStyle(sh.left, signer, [2, 3], t) : idleHidden ? null : withStyle(idleLeft(signer), signer, [2, 3], t)],
     ];
+    scene.push({ Right: poses[0][1], Left: poses[1][1] });
     // The detector: now and then a whole frame without hands, and short runs in which a hand is lost.
     const frameLost = detector.next() < signer.frameDropRate;
     const hands: HandRecord[] = [];
@@ -157,7 +171,18 @@ export function generateDemoClip(sign: DemoSign, index: number, options: DemoOpt
     frames.push({ index: i, time: i / setup.fps, persons: [personBox(signer, aspect, detector)], hands });
   }
   const number = String(index + 1).padStart(3, '0');
-  return { className: sign.name, relativePath: `${sign.name}/${sign.name}_${number}.mp4`, frames, width: setup.width, height: setup.height, fps: setup.fps };
+  return { className: sign.name, relativePath: `${sign.name}/${sign.name}_${number}.mp4`, frames, width: setup.width, height: setup.height, fps: setup.fps, signer, appearance, scene };
+}
+
+/** The true landmarks of frame `i` of a clip (normalised like MediaPipe's), for each hand in the picture. */
+export function trueHands(clip: DemoClip, i: number): { handedness: Handedness; landmarks: [number, number, number][] }[] {
+  const aspect = clip.width / clip.height;
+  const out: { handedness: Handedness; landmarks: [number, number, number][] }[] = [];
+  for (const side of ['Right', 'Left'] as const) {
+    const pose = clip.scene[i][side];
+    if (pose) out.push({ handedness: side, landmarks: handLandmarks(pose, side, aspect) });
+  }
+  return out;
 }
 
 /**

@@ -21,7 +21,7 @@ export interface HandPose {
   spread?: number;
 }
 
-type Vec3 = [number, number, number];
+export type Vec3 = [number, number, number];
 
 // A right hand, palm towards the camera, fingers up, palm length 1. Axes: u across the palm towards
 // the thumb, v along the fingers, w out of the palm. Proportions after MediaPipe's canonical hand.
@@ -43,8 +43,10 @@ const FLEX = [1.45, 1.75, 1.2];
 const THUMB_CMC: Vec3 = [0.24, 0.2, 0.05];
 const THUMB_SEGMENTS = [0.34, 0.3, 0.25];
 
-function fingerChain(base: [number, number], splay: number, segments: readonly number[], curl: number): Vec3[] {
-  const out: Vec3[] = [];
+/** Points of a finger from its base, and at each the back of the finger (the nail side), as directions. */
+function fingerChain(base: [number, number], splay: number, segments: readonly number[], curl: number): { points: Vec3[]; backs: Vec3[] } {
+  const points: Vec3[] = [];
+  const backs: Vec3[] = [];
   let [u, v, w] = [base[0], base[1], 0];
   let phi = 0;
   segments.forEach((len, j) => {
@@ -53,51 +55,75 @@ function fingerChain(base: [number, number], splay: number, segments: readonly n
     u += len * Math.sin(splay) * Math.cos(phi);
     v += len * Math.cos(splay) * Math.cos(phi);
     w += len * Math.sin(phi);
-    out.push([u, v, w]);
+    points.push([u, v, w]);
+    backs.push([Math.sin(splay) * Math.sin(phi), Math.cos(splay) * Math.sin(phi), -Math.cos(phi)]);
   });
-  return out;
+  return { points, backs };
 }
 
-function thumbChain(curl: number): Vec3[] {
-  const out: Vec3[] = [THUMB_CMC];
+function thumbChain(curl: number): { points: Vec3[]; backs: Vec3[] } {
+  const points: Vec3[] = [THUMB_CMC];
+  const backs: Vec3[] = [[0, 0, -1]];
   let [u, v, w] = THUMB_CMC;
   // A curled thumb swings across the palm and out of its plane.
   let angle = 0.8 - 0.9 * curl;
   const lift = 0.25 + 0.5 * curl;
   for (const len of THUMB_SEGMENTS) {
-    u += len * Math.sin(angle) * Math.cos(lift);
-    v += len * Math.cos(angle) * Math.cos(lift);
-    w += len * Math.sin(lift);
-    out.push([u, v, w]);
+    const d: Vec3 = [Math.sin(angle) * Math.cos(lift), Math.cos(angle) * Math.cos(lift), Math.sin(lift)];
+    u += len * d[0];
+    v += len * d[1];
+    w += len * d[2];
+    points.push([u, v, w]);
+    // The thumb's nail faces away from the palm, across the thumb's own line (rotated a quarter turn about it).
+    const side: Vec3 = [Math.cos(angle), -Math.sin(angle), 0];
+    backs.push([d[1] * side[2] - d[2] * side[1], d[2] * side[0] - d[0] * side[2], d[0] * side[1] - d[1] * side[0]]);
     angle -= 0.35 * curl;
   }
-  return out;
+  return { points, backs };
+}
+
+/**
+ * The hand in its own frame (palm length 1; u across the palm towards the thumb, v along the
+ * fingers, w out of the palm): the 21 joints in MediaPipe's order, and for each the direction of
+ * the back of the bone that ends there (for the wrist and the finger bases: the back of the hand).
+ */
+export function handLocalModel(pose: Pick<HandPose, 'curl' | 'spread'>): { points: Vec3[]; backs: Vec3[] } {
+  const spread = pose.spread ?? 1;
+  const thumb = thumbChain(pose.curl[0]);
+  const points: Vec3[] = [[0, 0, 0], ...thumb.points];
+  const backs: Vec3[] = [[0, 0, -1], ...thumb.backs];
+  for (let f = 0; f < 4; f++) {
+    const chain = fingerChain(FINGER_BASES[f], FINGER_SPLAY[f] * spread, FINGER_SEGMENTS[f], pose.curl[f + 1]);
+    points.push([FINGER_BASES[f][0], FINGER_BASES[f][1], 0], ...chain.points);
+    backs.push([0, 0, -1], ...chain.backs);
+  }
+  return { points, backs };
+}
+
+/**
+ * Places a point of the hand's own frame in the image: [x, y, z] normalised like MediaPipe's
+ * output (x by the frame width, y by its height, z relative to the wrist, negative = nearer the
+ * camera, on the scale of x). A left hand is the mirror image of a right hand in the same pose.
+ */
+export function placeHandPoint(pose: HandPose, handedness: Handedness, aspect: number, [u, v, w]: Vec3): Vec3 {
+  const mirror = handedness === 'Left' ? -1 : 1;
+  const [cy, sy] = [Math.cos(pose.yaw), Math.sin(pose.yaw)];
+  const [cr, sr] = [Math.cos(pose.roll), Math.sin(pose.roll)];
+  // Yaw about the long axis, then roll in the image plane; the palm normal w points at the camera (-z).
+  const u1 = u * cy - w * sy;
+  const w1 = u * sy + w * cy;
+  const u2 = u1 * cr + v * sr;
+  const v2 = -u1 * sr + v * cr;
+  const X = pose.x + mirror * pose.size * u2;
+  const Y = pose.y - pose.size * v2;
+  const Z = -pose.size * w1;
+  return [X / aspect, Y, Z / aspect];
 }
 
 /**
  * The 21 landmarks of a hand in MediaPipe's order (wrist, thumb CMC..tip, index MCP..tip, ...),
- * as [x, y, z] normalised like MediaPipe's output: x by the frame width, y by its height, z relative
- * to the wrist (negative = nearer the camera) on the scale of x. `aspect` = width / height.
- * A left hand is the mirror image of a right hand in the same pose.
+ * as [x, y, z] normalised like MediaPipe's output (see placeHandPoint). `aspect` = width / height.
  */
 export function handLandmarks(pose: HandPose, handedness: Handedness, aspect: number): [number, number, number][] {
-  const spread = pose.spread ?? 1;
-  const local: Vec3[] = [[0, 0, 0], ...thumbChain(pose.curl[0])];
-  for (let f = 0; f < 4; f++) {
-    local.push([FINGER_BASES[f][0], FINGER_BASES[f][1], 0], ...fingerChain(FINGER_BASES[f], FINGER_SPLAY[f] * spread, FINGER_SEGMENTS[f], pose.curl[f + 1]));
-  }
-  const mirror = handedness === 'Left' ? -1 : 1;
-  const [cy, sy] = [Math.cos(pose.yaw), Math.sin(pose.yaw)];
-  const [cr, sr] = [Math.cos(pose.roll), Math.sin(pose.roll)];
-  return local.map(([u, v, w]) => {
-    // Yaw about the long axis, then roll in the image plane; the palm normal w points at the camera (-z).
-    const u1 = u * cy - w * sy;
-    const w1 = u * sy + w * cy;
-    const u2 = u1 * cr + v * sr;
-    const v2 = -u1 * sr + v * cr;
-    const X = pose.x + mirror * pose.size * u2;
-    const Y = pose.y - pose.size * v2;
-    const Z = -pose.size * w1;
-    return [X / aspect, Y, Z / aspect];
-  });
+  return handLocalModel(pose).points.map((p) => placeHandPoint(pose, handedness, aspect, p));
 }

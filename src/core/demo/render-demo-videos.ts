@@ -2,10 +2,11 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { normaliseRelativePath } from '../dataset/clip-name';
 import { CancelledError, InvalidInputError } from '../errors';
-import { annotateFrame } from '../vision/annotate';
+import { SeededRandom } from '../dataset/seeded-random';
 import type { RgbImage } from '../vision/rgb-image';
-import { demoBackdrop } from './demo-backdrop';
+import { drawBackdrop, drawHand, drawUpperArm, elbowFor, shoulders } from './demo-figure';
 import type { DemoClip } from './generate-demo-dataset';
+import { copyCanvas, createCanvas, developFrame, shadePixels, type Canvas } from './shaded-raster';
 import { encodeRgbVideo } from './rgb-video-encoder';
 
 export interface RenderProgress {
@@ -23,6 +24,8 @@ export interface RenderDemoOptions {
   skipExisting?: boolean;
   signal?: AbortSignal;
   onProgress?: (p: RenderProgress) => void;
+  /** Where a clip's video goes instead of <videosRoot>/<class>/<file> (undefined: there). */
+  pathFor?: (clip: DemoClip) => string | undefined;
 }
 
 export interface RenderDemoSummary {
@@ -35,9 +38,38 @@ export interface RenderDemoSummary {
   seconds: number;
 }
 
-/** Frame `i` of a demo clip as shown in its video: the clip's backdrop with the frame's boxes and skeletons. */
-export function renderDemoFrame(clip: DemoClip, i: number, backdrop = demoBackdrop(clip.width, clip.height, clip.frames[0]?.persons[0])): RgbImage {
-  return annotateFrame(backdrop, clip.frames[i]);
+/** A clip's still picture (wall and body), drawn once and copied under every frame. */
+export function demoBackdropCanvas(clip: DemoClip): Canvas {
+  const c = createCanvas(clip.width, clip.height);
+  drawBackdrop(c, clip.signer, clip.appearance);
+  shadePixels(c);
+  return c;
+}
+
+/**
+ * Frame `i` of a demo clip as its video shows it: the signer's arms and hands shaded in 3D over
+ * the clip's backdrop, through a slightly soft and noisy camera. `canvas` is reused between frames.
+ */
+export function renderDemoFrame(clip: DemoClip, i: number, backdrop = demoBackdropCanvas(clip), canvas = createCanvas(clip.width, clip.height)): RgbImage {
+  copyCanvas(backdrop, canvas);
+  const { width: w, height: h } = clip;
+  const scene = clip.scene[i];
+  for (const side of ['Right', 'Left'] as const) {
+    const pose = scene[side];
+    if (pose) {
+      const wrist: [number, number, number] = [pose.x * h, pose.y * h, 0];
+      const elbow = elbowFor(clip.signer, side, wrist, w, h);
+      drawUpperArm(canvas, clip.signer, side, elbow, clip.appearance);
+      drawHand(canvas, pose, side, clip.appearance, elbow);
+    } else {
+      // A hand out of the picture: the arm hangs down past the frame's lower edge.
+      const sh = shoulders(clip.signer, w, h)[side];
+      drawUpperArm(canvas, clip.signer, side, [sh[0] + (side === 'Right' ? -1 : 1) * 0.05 * h, sh[1] + 0.7 * h, sh[2]], clip.appearance);
+    }
+  }
+  shadePixels(canvas);
+  const noise = new SeededRandom(((clip.signer.phase * 1e6) ^ (i * 2654435761)) >>> 0);
+  return { width: w, height: h, data: developFrame(canvas, clip.appearance.noise, () => noise.next()) };
 }
 
 function videoPathFor(videosRoot: string, clip: DemoClip): string {
@@ -55,7 +87,7 @@ function videoPathFor(videosRoot: string, clip: DemoClip): string {
 export async function renderDemoVideos(clips: readonly DemoClip[], videosRoot: string, options: RenderDemoOptions = {}): Promise<RenderDemoSummary> {
   const started = performance.now();
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 2));
-  const paths = clips.map((c) => videoPathFor(videosRoot, c));
+  const paths = clips.map((c) => options.pathFor?.(c) ?? videoPathFor(videosRoot, c));
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   options.signal?.addEventListener('abort', onAbort);
@@ -75,9 +107,10 @@ export async function renderDemoVideos(clips: readonly DemoClip[], videosRoot: s
         options.onProgress?.({ done, total: clips.length, relativePath: clip.relativePath, path });
         continue;
       }
-      const backdrop = demoBackdrop(clip.width, clip.height, clip.frames[0]?.persons[0]);
+      const backdrop = demoBackdropCanvas(clip);
+      const canvas = createCanvas(clip.width, clip.height);
       function* draw() {
-        for (let k = 0; k < clip.frames.length; k++) yield renderDemoFrame(clip, k, backdrop).data;
+        for (let k = 0; k < clip.frames.length; k++) yield renderDemoFrame(clip, k, backdrop, canvas).data;
       }
       try {
         const written = await encodeRgbVideo(path, draw(), { width: clip.width, height: clip.height, fps: clip.fps, signal: stop.signal });

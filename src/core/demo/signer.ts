@@ -63,7 +63,7 @@ export function sampleSigner(rng: SeededRandom, aspect: number): Signer {
     cx: aspect / 2 + rng.uniform(-0.1, 0.1),
     shoulderY: rng.uniform(0.42, 0.52),
     reach,
-    handSize: 0.095 * reach * rng.uniform(0.9, 1.12),
+    handSize: 0.11 * reach * rng.uniform(0.9, 1.12),
     speed: rng.uniform(0.8, 1.25),
     tempo: rng.uniform(-0.35, 0.35),
     phase: rng.uniform(0, 2 * Math.PI),

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readClipFrames, readSequenceFile } from '../dataset/sequence-file-reader';
 import { clipDatasetName } from '../dataset/clip-name';
 import type { FrameRecord, Handedness } from '../keypoints/frame-record';
-import { generateDemoDataset, writeDemoHdf5, type DemoClip } from './index';
+import { generateDemoDataset, writeDemoHdf5, type DemoClipKeypoints } from './index';
 
 const dir = mkdtempSync(join(tmpdir(), 'gstudio-demo-h5-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,7 +64,7 @@ describe('writeDemoHdf5', () => {
       landmarks: Array.from({ length: 21 }, (_, k) => [x0 + k / 100, y0 + k / 1000, 0.9] as [number, number, number]),
     });
     const frame = (index: number, hands: FrameRecord['hands']): FrameRecord => ({ index, time: index / 25, persons: [], hands });
-    const clip = (relativePath: string, frames: FrameRecord[]): DemoClip => ({ className: relativePath.split('/')[0], relativePath, frames, width: 64, height: 48, fps: 25 });
+    const clip = (relativePath: string, frames: FrameRecord[]): DemoClipKeypoints => ({ className: relativePath.split('/')[0], relativePath, frames });
     const long = clip('a/long.mp4', [
       frame(0, [hand('Left', 0.9, 0.9)]), // dropped: 5 frames to 2 keep frames 1 and 2 (start floor(3 / 2) = 1)
       frame(1, [hand('Right', 0.5, 0.1), hand('Left', 0.1, 0.2)]), // listed right first: still slot 0 = left

@@ -36,7 +36,10 @@ export function demoExtractionSettings(frames = 30): ExtractionSettings {
  * kept for the studio's overlays. The file is replaced as a whole (through a temporary file), so an
  * interrupted run leaves the old file or the new one.
  */
-export async function writeDemoHdf5(clips: readonly DemoClip[], path: string, options: WriteDemoHdf5Options = {}): Promise<DemoHdf5Summary> {
+/** What writing a clip needs of it: its name, class and frames (not how it was drawn). */
+export type DemoClipKeypoints = Pick<DemoClip, 'className' | 'relativePath' | 'frames'>;
+
+export async function writeDemoHdf5(clips: readonly DemoClipKeypoints[], path: string, options: WriteDemoHdf5Options = {}): Promise<DemoHdf5Summary> {
   if (clips.length === 0) throw new InvalidInputError('there are no demo clips to write');
   const settings = demoExtractionSettings(options.frames ?? 30);
   const extraction = recordedSettings(settings, INPUT_SIZE);

@@ -40,6 +40,11 @@ export interface PredictOptions {
   onFrame?: (done: number, total: number | null) => void;
   /** Keep the per-frame records (for overlays). */
   keepRecords?: boolean;
+  /**
+   * The video as the user knows it, for messages: the file they gave or uploaded, when `video` is
+   * the studio's own copy of it. Default: `video`.
+   */
+  displayName?: string;
 }
 
 /** The model directory of a run directory, or the directory itself when it holds the model. */
@@ -147,11 +152,16 @@ export async function predictVideo(runOrModelDir: string, video: string, options
   try {
     checkInput(meta);
     const ex = extractionFromModel(meta);
-    const result = await extractClip(video, { ...ex.pipeline, maxSide: ex.maxSide || undefined, signal: options.signal }, (_r, p) => options.onFrame?.(p.done, p.total));
-    if (result.frames.length === 0) throw new StudioError('no_frames', `No frame could be read from ${video}`);
+    const name = options.displayName ?? video;
+    const result = await extractClip(video, { ...ex.pipeline, maxSide: ex.maxSide || undefined, signal: options.signal }, (_r, p) => options.onFrame?.(p.done, p.total)).catch((err: unknown) => {
+      // A file that cannot be read is named as the user knows it too.
+      if (err instanceof StudioError && name !== video) err.message = err.message.split(video).join(name);
+      throw err;
+    });
+    if (result.frames.length === 0) throw new StudioError('no_frames', `No frame could be read from ${name}`);
     const c = await classify(model, meta, result.frames, ex.mode, modelDir);
     if (c.frames_with_hands === 0) {
-      throw new StudioError('no_hands', `No hands were found in any of the ${result.frames.length} frames of ${video}: there is nothing to classify`);
+      throw new StudioError('no_hands', `No hands were found in any of the ${result.frames.length} frames of ${name}: there is nothing to classify`);
     }
     const prediction: VideoPrediction & { records?: FrameRecord[] } = {
       ...c,

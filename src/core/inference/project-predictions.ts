@@ -77,13 +77,15 @@ export async function predictInProject(raw: unknown, ctx: JobContext): Promise<P
     throw err;
   }
   const total = info.frameCount ?? 0;
+  const source = JSON.parse(readFileSync(join(dir, 'source.json'), 'utf8')) as { name: string };
   const result = await predictVideo(run.run_dir, video, {
+    // Messages name the file the user gave (or the name it was uploaded under), not the project's copy.
+    displayName: p.source ?? source.name,
     keepRecords: true,
     annotateDir: join(dir, 'annotated'),
     signal: ctx.signal,
     onFrame: (done) => ctx.progress({ done, total: Math.max(done, total), message: 'Extracting keypoints' }),
   });
-  const source = JSON.parse(readFileSync(join(dir, 'source.json'), 'utf8')) as { name: string };
   const detail: PredictionDetail = {
     id: p.predictionId,
     video: source.name,
