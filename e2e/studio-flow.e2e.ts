@@ -112,7 +112,7 @@ describe('the studio on a trained project', () => {
     await screenshot(page, 'evaluation');
     // A listed clip opens in the clip viewer.
     await page.getByRole('table', { name: 'Clips in the selected cell' }).getByRole('link').first().click();
-    await page.getByRole('heading', { name: 'Clips' }).waitFor();
+    await page.getByRole('heading', { name: 'Clips', exact: true }).waitFor();
     await page.getByLabel('Clip video').waitFor();
     expect(await page.getByRole('article', { name: 'Clip details' }).getByRole('heading').textContent()).toBe(listed[0].split('/').pop());
   });

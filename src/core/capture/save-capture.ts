@@ -34,7 +34,7 @@ export async function saveCapture(store: ProjectStore, uploadId: string, classNa
   }
   renameSync(tmp, dest);
   rmSync(dirname(upload), { recursive: true, force: true });
-  importVideoFolder(store, root);
+  await importVideoFolder(store, root);
   const relPath = `${className}/${name}`;
   const clip = store.listClips({ limit: 100_000 }).items.find((c) => c.relPath === relPath);
   return { relPath, clipId: clip?.id ?? null };

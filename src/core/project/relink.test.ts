@@ -22,9 +22,9 @@ function videosAt(root: string): string {
 }
 
 describe('a project on another machine', () => {
-  it('finds a video folder below the project after the whole folder moved (recorded relative), and its runs', () => {
+  it('finds a video folder below the project after the whole folder moved (recorded relative), and its runs', async () => {
     const store = ProjectStore.create(join(tmp, 'first', 'project'));
-    importVideoFolder(store, videosAt(join(store.dir, 'videos')));
+    await importVideoFolder(store, videosAt(join(store.dir, 'videos')));
     store.createRun('r', 'lstm', {}, join(store.dir, 'runs', '001'));
     const raw = store.db.prepare('SELECT video_root FROM project').get() as { video_root: string };
     expect(raw.video_root).toBe('videos');
@@ -37,10 +37,10 @@ describe('a project on another machine', () => {
     moved.close();
   });
 
-  it('finds a folder beside the project when both moved, and names a missing one with the way to relink it', () => {
+  it('finds a folder beside the project when both moved, and names a missing one with the way to relink it', async () => {
     const base = join(tmp, 'share');
     const store = ProjectStore.create(join(base, 'project'));
-    importVideoFolder(store, videosAt(join(base, 'videos')));
+    await importVideoFolder(store, videosAt(join(base, 'videos')));
     store.close();
     renameSync(base, join(tmp, 'share2'));
     const moved = ProjectStore.open(join(tmp, 'share2', 'project'));

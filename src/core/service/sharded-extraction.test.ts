@@ -32,7 +32,7 @@ describe('a project with part files of a sharded extraction', () => {
       mkdirSync(join(videos, c.relativePath, '..'), { recursive: true });
       writeFileSync(join(videos, c.relativePath), '');
     }
-    importVideoFolder(store, videos);
+    await importVideoFolder(store, videos);
     for (const { id } of store.clipIdsWithStatus('pending')) store.setProbeResult(id, probed);
     store.close();
     const target = projectFiles(join(tmp, 'project')).keypoints;

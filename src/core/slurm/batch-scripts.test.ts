@@ -9,12 +9,12 @@ import { resubmitShards, submitExtraction } from './submission';
 
 let tmp: string;
 let project: string;
-beforeAll(() => {
+beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), "gstudio-sbatch-it's-"));
   const store = ProjectStore.create(join(tmp, 'project'));
   mkdirSync(join(tmp, 'videos', 'hello'), { recursive: true });
   writeFileSync(join(tmp, 'videos', 'hello', 'a.mp4'), '');
-  importVideoFolder(store, join(tmp, 'videos'));
+  await importVideoFolder(store, join(tmp, 'videos'));
   const [{ id }] = store.clipIdsWithStatus('pending');
   store.setProbeResult(id, { duration: 1, fps: 25, frameCount: 25, width: 64, height: 64, codec: 'h264', rotation: 0 });
   project = store.dir;
