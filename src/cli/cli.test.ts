@@ -115,7 +115,7 @@ describe('gstudio', () => {
   });
 
   it('has --help for every command', () => {
-    for (const cmd of ['init', 'import', 'serve', 'extract', 'landmarks', 'annotate', 'train', 'evaluate', 'predict', 'report', 'demo']) {
+    for (const cmd of ['init', 'import', 'serve', 'extract', 'landmarks', 'annotate', 'train', 'evaluate', 'predict', 'report', 'demo', 'merge', 'export', 'audit', 'parity', 'relink', 'slurm']) {
       const r = gstudio(cmd, '--help');
       expect(r.code, cmd).toBe(0);
       expect(r.out, cmd).toContain(`Usage: gstudio ${cmd}`);
