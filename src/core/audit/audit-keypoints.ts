@@ -11,6 +11,7 @@ import { replaceAtomically } from '../dataset/atomic-file';
 import { CancelledError, StudioError } from '../errors';
 import { train, type TrainingCallbacks } from '../training/train';
 import type { TrainingOptionsInput } from '../training/training-options';
+import { trainingOptionsFromSettings } from '../runs/training-options-from-settings';
 import { confidentLearning, labelQuality } from './confident-learning';
 import { foldTrainVal, stratifiedFolds, type FoldItem } from './stratified-folds';
 
@@ -69,28 +70,8 @@ type FoldFile = z.infer<typeof FoldFile>;
 
 /** Options of one fold's training run: the Training view's settings, this fold's split. */
 function foldTrainingOptions(s: AuditSettings, dataPath: string, runDir: string, splitPath: string): TrainingOptionsInput {
-  return {
-    dataPath,
-    runDir,
-    splitPath,
-    model: s.model,
-    epochs: s.epochs,
-    batchSize: s.batchSize,
-    lr: s.lr,
-    weightDecay: s.weightDecay,
-    hiddenSize: s.hiddenSize,
-    numLayers: s.numLayers,
-    dropout: s.dropout,
-    patience: s.patience,
-    lrPatience: s.lrPatience,
-    seed: s.seed,
-    valFraction: s.valFraction,
-    testFraction: s.testFraction,
-    augment: s.augment,
-    augmentation: s.mirror > 0 ? { mirror: s.mirror } : {},
-    // A fold a crash stopped continues from its last finished epoch.
-    resume: true,
-  };
+  // A fold a crash stopped continues from its last finished epoch.
+  return trainingOptionsFromSettings(s, { dataPath, runDir, splitPath, resume: true });
 }
 
 function readFoldFile(path: string, planKey: string): FoldFile | null {

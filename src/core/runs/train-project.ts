@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TrainingSettings } from '../../api/runs';
+import { trainingOptionsFromSettings } from './training-options-from-settings';
 import { predictRunSplits } from '../evaluation/evaluate-run';
 import { CancelledError, errorMessage, StudioError } from '../errors';
 import type { JobContext } from '../jobs/job-context';
@@ -34,28 +35,7 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
     if (relabelled) ctx.log(`${relabelled} relabelled clip(s) updated in the keypoints file`);
     store.setRunStatus(run.id, 'running');
     const result = await train(
-      {
-        dataPath: projectFiles(store.dir).keypoints,
-        runDir: run.run_dir,
-        model: s.model,
-        epochs: s.epochs,
-        batchSize: s.batchSize,
-        lr: s.lr,
-        weightDecay: s.weightDecay,
-        hiddenSize: s.hiddenSize,
-        numLayers: s.numLayers,
-        dropout: s.dropout,
-        patience: s.patience,
-        lrPatience: s.lrPatience,
-        seed: s.seed,
-        valFraction: s.valFraction,
-        testFraction: s.testFraction,
-        augment: s.augment,
-        // Only when asked, so that runs from before the option keep their resume key.
-        augmentation: s.mirror > 0 ? { mirror: s.mirror } : {},
-        resume: p.resume,
-        kernels: s.kernels,
-      },
+      trainingOptionsFromSettings(s, { dataPath: projectFiles(store.dir).keypoints, runDir: run.run_dir, resume: p.resume }),
       {
         signal: ctx.signal,
         onBatch: (b) => {
