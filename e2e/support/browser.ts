@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/core/parity/tasks-chromium';
 
-export const CHROMIUM = process.env.GSTUDIO_CHROMIUM ?? '/usr/bin/chromium';
+/** The same Chromium and switches as `gstudio parity` (Debian's build; no background networking). */
+export const CHROMIUM = CHROMIUM_PATH;
 /** Screenshots for people to look at; git-ignored. */
 export const SCREENSHOTS = resolve('.artifacts', 'screenshots');
 
@@ -12,17 +14,7 @@ export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> 
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--autoplay-policy=no-user-gesture-required',
-      ...extraArgs,
-    ],
+    args: [...CHROMIUM_ARGS, '--autoplay-policy=no-user-gesture-required', ...extraArgs],
   });
 }
 
