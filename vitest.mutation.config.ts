@@ -7,6 +7,7 @@ export default defineConfig({
     include: [
       'src/core/keypoints/frame-features.test.ts',
       'src/core/keypoints/sequence.test.ts',
+      'src/core/keypoints/compact-records.test.ts',
       'src/core/dataset/split-augment.test.ts',
       'src/core/evaluation/classification-metrics.test.ts',
       'src/core/training/optimiser-schedules.test.ts',
