@@ -29,10 +29,10 @@ describe('augmentSequence: space', () => {
     expect(Array.from(seq.subarray(6))).toEqual([0, 0]);
   });
 
-  it('changes nothing with every amount at zero', () => {
-    const seq = new Float32Array([0.25, 0.5, 0.75, 0.5, 0.5, 0.25, 0, 0]);
+  it('changes nothing with every amount at zero, points on the frame edge (x or y 0) included', () => {
+    const seq = new Float32Array([0.25, 0.5, 0.75, 0, 0, 0.5, 0, 0]);
     augmentSequence(seq, 2, F, new SeededRandom(3), NONE);
-    expect(Array.from(seq)).toEqual([0.25, 0.5, 0.75, 0.5, 0.5, 0.25, 0, 0]);
+    expect(Array.from(seq)).toEqual([0.25, 0.5, 0.75, 0, 0, 0.5, 0, 0]);
   });
 
   it('mirrors x about the centre and swaps the slots, and a point moved onto (0, 0) is not taken for a missing one', () => {
@@ -73,6 +73,31 @@ describe('augmentSequence: space', () => {
     const empty = new Float32Array(8);
     augmentSequence(empty, 2, F, new SeededRandom(1), { ...NONE, rotationDeg: 30, shift: 0.2, timeStretch: 0.3 });
     expect(Array.from(empty)).toEqual(new Array(8).fill(0));
+  });
+});
+
+/** The shift (dx, dy) drawn after `before` draws of time and the two of angle and scale. */
+function shiftAfter(seed: number, before: number, shift: number): [number, number] {
+  const twin = new SeededRandom(seed);
+  for (let i = 0; i < before + 2; i++) twin.next();
+  return [twin.uniform(-shift, shift), twin.uniform(-shift, shift)];
+}
+
+describe('augmentSequence: what time changes draw', () => {
+  it('a one-frame clip draws no speed and no drop, only the space amounts', () => {
+    const seq = new Float32Array([0.3, 0.4, 0.5, 0.6, 0, 0, 0, 0]);
+    augmentSequence(seq, 2, F, new SeededRandom(21), { ...NONE, timeStretch: 0.5, frameDrop: 0.5, shift: 0.1 });
+    const [dx, dy] = shiftAfter(21, 0, 0.1);
+    [0.3 + dx, 0.4 + dy, 0.5 + dx, 0.6 + dy].forEach((v, i) => expect(seq[i], `value ${i}`).toBeCloseTo(v, 6));
+    expect(Array.from(seq.subarray(4))).toEqual([0, 0, 0, 0]);
+  });
+
+  it('a time stretch alone draws the speed and no drops', () => {
+    const seq = new Float32Array([0.3, 0.4, 0.3, 0.4, 0.3, 0.4, 0.3, 0.4, 0, 0, 0, 0]);
+    augmentSequence(seq, 3, F, new SeededRandom(22), { ...NONE, timeStretch: 0.2, shift: 0.1 });
+    const [dx, dy] = shiftAfter(22, 1, 0.1);
+    expect(seq[0]).toBeCloseTo(0.3 + dx, 6);
+    expect(seq[1]).toBeCloseTo(0.4 + dy, 6);
   });
 });
 
