@@ -3,8 +3,8 @@ import { landmarksToHandRect, normalizeRadians, palmToHandRect, projectFromRect,
 
 // Expected values worked out by hand (trigonometry of 0, π/6, π/2), not with the code under test.
 const PI = Math.PI;
-const close = (got: Record<string, number>, want: Record<string, number>) => {
-  for (const k of Object.keys(want)) expect(got[k], k).toBeCloseTo(want[k], 6);
+const close = <T extends object>(got: T, want: Partial<Record<keyof T, number>>) => {
+  for (const k of Object.keys(want) as (keyof T)[]) expect(got[k] as number, String(k)).toBeCloseTo(want[k] as number, 6);
 };
 
 describe('angles', () => {
