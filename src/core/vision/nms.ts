@@ -33,7 +33,8 @@ export function weightedNms<T extends ScoredBox>(dets: T[], threshold: number, m
     const top = remaining[0];
     const cands: T[] = [];
     const rest: T[] = [];
-    for (const d of remaining) (iou(d, top) > threshold ? cands : rest).push(d);
+    // `d === top`: a degenerate top box (zero or negative size) has iou 0 even with itself.
+    for (const d of remaining) (d === top || iou(d, top) > threshold ? cands : rest).push(d);
     let total = 0, x0 = 0, y0 = 0, x1 = 0, y1 = 0;
     const kp = top.keypoints ? new Array<number>(top.keypoints.length).fill(0) : undefined;
     for (const c of cands) {
@@ -47,7 +48,6 @@ export function weightedNms<T extends ScoredBox>(dets: T[], threshold: number, m
       xMin: x0 / total, yMin: y0 / total, xMax: x1 / total, yMax: y1 / total,
       ...(kp ? { keypoints: kp.map((v) => v / total) } : {}),
     });
-    if (rest.length === remaining.length) break;
     remaining = rest;
   }
   return out;
