@@ -65,26 +65,29 @@ describe('extracting a videos root to HDF5', () => {
     const byPath = Object.fromEntries(file.clips.map((c) => [c.originalPath, c]));
     const hand = byPath['hand/main ñandú 1.mp4'];
     expect(hand.label).toBe(1);
-    // One hand in every frame of the window: the right slot filled with coordinates in (0, 1), the left
-    // zero. (Per frame, the lite model labels a few frames Left; the tracker's smoothing keeps the slot.)
+    // The per-frame records for the overlays hold every decoded frame, not just the window.
+    const frames = await readClipFrames(out, hand.key);
+    expect(frames).toHaveLength(25);
+    expect(frames!.every((f) => f.hands.length === 1)).toBe(true);
+    // Handedness per frame as MediaPipe reports it (no smoothing, as MediaPipe Tasks: see README):
+    // the lite model calls this right hand Right in most frames (19 of 25 measured), not all.
+    expect(frames!.filter((f) => f.hands[0].handedness === 'Right').length).toBeGreaterThan(12);
+    // One hand in every frame of the window (the middle 16 of 25: frames 4..19), in the slot its
+    // handedness names (slot 0 left, slot 1 right), coordinates in (0, 1), the other slot zero.
     let rightRows = 0;
     for (let t = 0; t < 16; t++) {
       const row = hand.data.subarray(t * 84, (t + 1) * 84);
       const [left, right] = [row.subarray(0, 42), row.subarray(42)];
       const filled = (v: Float32Array) => v.every((x) => x > 0 && x < 1);
       const empty = (v: Float32Array) => v.every((x) => x === 0);
-      expect((filled(left) && empty(right)) || (empty(left) && filled(right))).toBe(true);
-      if (filled(right)) rightRows++;
+      const isRight = frames![4 + t].hands[0].handedness === 'Right';
+      expect(isRight ? filled(right) && empty(left) : filled(left) && empty(right), `window frame ${t}`).toBe(true);
+      if (isRight) rightRows++;
     }
-    expect(rightRows).toBe(16);
+    expect(rightRows).toBeGreaterThan(8);
     // No hands: an all-zero sequence, as the reference writes it.
     expect(byPath['empty scene/bars.mp4'].data.every((v) => v === 0)).toBe(true);
     expect(byPath['empty scene/one frame.mp4'].data.every((v) => v === 0)).toBe(true);
-    // The per-frame records for the overlays hold every decoded frame, not just the window.
-    const frames = await readClipFrames(out, hand.key);
-    expect(frames).toHaveLength(25);
-    expect(frames!.every((f) => f.hands.length === 1)).toBe(true);
-    expect(frames!.every((f) => f.hands[0].handedness === 'Right')).toBe(true);
 
     // The file is readable by h5py with the reference layout.
     const py = `
