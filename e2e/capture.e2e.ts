@@ -41,9 +41,9 @@ describe('Capture view', () => {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       const errors = watchConsole(page);
       const external: string[] = [];
-      page.on('request', (r) => !r.url().startsWith(server.origin) && !r.url().startsWith('blob:') && !r.url().startsWith('data:') && external.push(r.url()));
+      page.on('request', (r) => !r.url().startsWith(server.browserOrigin) && !r.url().startsWith('blob:') && !r.url().startsWith('data:') && external.push(r.url()));
       await page.goto(server.url);
-      await page.goto(`${server.origin}/#/capture`);
+      await page.goto(`${server.browserOrigin}/#/capture`);
       await page.getByRole('button', { name: 'Start camera' }).click();
       await page.locator('canvas[data-hands="1"]').waitFor({ timeout: 90_000 });
       await expect.poll(() => page.getByTestId('hands-seen').textContent(), { timeout: 30_000 }).toMatch(/hands in ([1-9]\d*) of/);
@@ -89,7 +89,7 @@ describe('Capture view', () => {
     try {
       const page = await browser.newPage();
       await page.goto(server.url);
-      await page.goto(`${server.origin}/#/capture`);
+      await page.goto(`${server.browserOrigin}/#/capture`);
       await page.getByRole('button', { name: 'Start camera' }).click();
       await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 30_000 }).toMatch(/Camera permission was refused/);
       await expect(page.getByRole('button', { name: 'Start camera' }).isEnabled()).resolves.toBe(true);

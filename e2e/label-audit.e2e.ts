@@ -64,7 +64,7 @@ describe('label audit in the studio', () => {
     await expect.poll(async () => (await call<AuditQueue>(page, 'audit.queue', {})).rows.some((r) => r.clipId === first.clipId)).toBe(false);
 
     // Undo: the given label is back, and so is the row.
-    await page.getByRole('button', { name: 'Undo' }).click();
+    await page.getByRole('group', { name: 'Audit queue (keyboard: Enter, 1-9, K)' }).getByRole('button', { name: 'Undo' }).click();
     await page.locator('[data-audit-notice]').filter({ hasText: 'Undid' }).waitFor();
     expect((await call<Clip>(page, 'clips.get', { id: first.clipId })).className).toBe(first.givenClass);
     await page.locator(`tr[data-clip-id="${first.clipId}"]`).waitFor();

@@ -38,7 +38,7 @@ describe('Capture view, live predict', () => {
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       await page.goto(server.url);
-      await page.goto(`${server.origin}/#/capture`);
+      await page.goto(`${server.browserOrigin}/#/capture`);
       await page.getByRole('button', { name: 'Start camera' }).click();
       await page.locator('canvas[data-hands="1"]').waitFor({ timeout: 120_000 });
       const model = page.locator('select[aria-label="Model"]');

@@ -188,7 +188,7 @@ describe('smaller things', () => {
     for (const split of ['test', 'val']) {
       await page.getByLabel('Split').selectOption(split);
       await page.waitForTimeout(300);
-      const runId = Number(await page.getByLabel('Run').inputValue());
+      const runId = Number(await page.getByLabel('Run', { exact: true }).inputValue());
       const e = (await call('runs.evaluation', { id: runId, split })) as { labels: string[]; confusion: number[][]; perClass: { label: string; support: number }[] };
       const table = page.getByRole('table', { name: 'Per-class report' });
       for (const [j, label] of e.labels.entries()) {

@@ -105,7 +105,7 @@ describe('the run the views use', () => {
     await nav('Predict');
     expect(await page.getByLabel('Model').inputValue()).toBe(String(other.id));
     await nav('Evaluation');
-    expect(await page.getByLabel('Run').inputValue()).toBe(String(other.id));
+    expect(await page.getByLabel('Run', { exact: true }).inputValue()).toBe(String(other.id));
 
     // Back to the automatic choice.
     await nav('Training');

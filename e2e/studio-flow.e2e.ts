@@ -88,7 +88,7 @@ describe('the studio on a trained project', () => {
 
   it('lists exactly the clips of a confusion-matrix cell', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Evaluation', exact: true }).click();
-    await page.getByLabel('Run').selectOption({ label: 'run 1 · lstm' });
+    await page.getByLabel('Run', { exact: true }).selectOption({ label: 'run 1 · lstm' });
     await page.getByRole('table', { name: 'Confusion matrix' }).waitFor();
     const evaluation = (await page.evaluate(async () => {
       const runs = (await (await fetch('/api/runs.list', { method: 'POST', body: '{}' })).json()).result as { id: number; name: string }[];

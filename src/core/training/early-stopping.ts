@@ -3,6 +3,8 @@
  * bring no new best. The best epoch is the one whose checkpoint is kept.
  * A tie on F1 goes to the lower validation loss (the studio's addition): on a small validation set
  * F1 saturates early, and without it the kept checkpoint is the first, least trained, of the ties.
+ * Such a tie replaces the kept checkpoint but is no progress: patience counts epochs without a higher
+ * F1, as the reference does, so a plateau whose loss creeps down still stops.
  */
 export interface EarlyStoppingState {
   best: number;
@@ -21,7 +23,7 @@ export class EarlyStopping {
 
   /** Records an epoch; returns whether it is a new best. */
   update(epoch: number, metric: number, loss = Infinity): boolean {
-    if (metric > this.best || (metric === this.best && loss < this.bestLoss)) {
+    if (metric > this.best) {
       this.best = metric;
       this.bestLoss = loss;
       this.bestEpoch = epoch;
@@ -29,6 +31,11 @@ export class EarlyStopping {
       return true;
     }
     this.sinceBest++;
+    if (metric === this.best && loss < this.bestLoss) {
+      this.bestLoss = loss;
+      this.bestEpoch = epoch;
+      return true;
+    }
     return false;
   }
 

@@ -72,8 +72,17 @@ describe('optimiser and schedules: the edges mutation testing found untested', (
     expect(e.bestEpoch).toBe(2);
     expect(e.update(3, 0.5, 0.9)).toBe(false); // same F1, higher loss
     expect(e.update(4, 0.4, 0.1)).toBe(false); // lower F1, lower loss
-    expect([e.sinceBest, e.shouldStop]).toEqual([2, true]);
-    expect(e.getState()).toEqual({ best: 0.5, bestEpoch: 2, sinceBest: 2, bestLoss: 0.8 });
+    expect([e.sinceBest, e.shouldStop]).toEqual([3, true]);
+    expect(e.getState()).toEqual({ best: 0.5, bestEpoch: 2, sinceBest: 3, bestLoss: 0.8 });
+  });
+
+  it('early stopping: a plateau of F1 whose loss keeps creeping down still stops after patience epochs', () => {
+    const e = new EarlyStopping(2);
+    e.update(1, 0.6, 1.0);
+    expect(e.update(2, 0.6, 0.9)).toBe(true); // kept: same F1, lower loss...
+    expect(e.shouldStop).toBe(false);
+    expect(e.update(3, 0.6, 0.8)).toBe(true); // ...but no progress: two epochs without a higher F1
+    expect([e.bestEpoch, e.sinceBest, e.shouldStop]).toEqual([3, 2, true]);
   });
 
   it('early stopping and reduce-on-plateau resume from their saved state (JSON null = no best yet)', () => {
