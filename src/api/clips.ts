@@ -36,11 +36,16 @@ export type ClipReview = z.infer<typeof ClipReview>;
 /** Below this, a prediction counts as "low confidence". */
 export const LOW_CONFIDENCE = 0.6;
 
+/** A clip's part of the active run's dataset split; 'none': the run did not use the clip (not extracted, or added after it). */
+export const ClipSplit = z.enum(['train', 'val', 'test', 'none']);
+export type ClipSplit = z.infer<typeof ClipSplit>;
+
 export const ClipFilter = z.object({
   classId: z.number().int().optional(),
   status: ClipStatus.optional(),
   extractStatus: ExtractStatus.optional(),
   review: ClipReview.optional(),
+  split: ClipSplit.optional(),
   search: z.string().max(200).optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(2000).default(200),

@@ -81,6 +81,25 @@ describe('trainProject', () => {
     }
   });
 
+  it("lists each clip with its split in the run, and the Split filter gives exactly the run's split.json (the unused clip as 'none')", () => {
+    const split = JSON.parse(readFileSync(join(runDir, 'split.json'), 'utf8')) as DatasetSplit;
+    for (const part of ['train', 'val', 'test'] as const) {
+      const page = store.listClips({ split: part, limit: 1000 });
+      expect(page.total, part).toBe(split[part].length);
+      expect(page.items.map((c) => keyOf.get(c.id)).sort(), part).toEqual([...split[part]].sort());
+      expect(page.items.every((c) => c.prediction?.split === part)).toBe(true);
+    }
+    const none = store.listClips({ split: 'none', limit: 1000 });
+    expect(none.items.map((c) => c.relPath)).toEqual(['class_0/not_extracted.mp4']);
+    expect(none.items[0].prediction).toBeNull();
+    // Combined with another filter: the split's clips of one class only.
+    const cls = store.classId('class_1');
+    const both = store.listClips({ split: 'test', classId: cls, limit: 1000 });
+    const expected = split.test.filter((k) => [...keyOf].some(([id, key]) => key === k && store.getClip(id).classId === cls));
+    expect(both.total).toBe(expected.length);
+    expect(both.items.every((c) => c.classId === cls && c.prediction?.split === 'test')).toBe(true);
+  });
+
   it('stores what evaluating each split on its own gives, and the run views read it back', async () => {
     const stored = new Map(store.predictions(runId).map((p) => [keyOf.get(p.clipId), p]));
     for (const part of ['train', 'val', 'test'] as const) {
