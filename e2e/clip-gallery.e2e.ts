@@ -1,15 +1,11 @@
-import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { TrainingSettings } from '../src/api/runs';
-import { ProjectStore, projectFiles, scanVideoFolder } from '../src/core/project';
-import { writeSyntheticSequences } from '../src/core/dataset/synthetic-sequences';
 import type { DatasetSplit } from '../src/core/dataset/split';
-import { trainProject } from '../src/core/runs/train-project';
-import { makeClip } from '../src/test-support/make-clips';
 import { screenshot } from './support/browser';
+import { makeTrainedProject } from './support/trained-project';
 import type { Served } from './support/serve';
 import { openStudio, type Studio } from './support/studio';
 
@@ -21,29 +17,9 @@ let split: DatasetSplit;
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'gstudio-gallery-'));
-  // 3 classes of 12 real, playable clips (hard links to one), keypoints made to match, and one real run.
-  const videos = join(tmp, 'videos');
-  const source = join(tmp, 'source.mp4');
-  makeClip(source, { seconds: 2 });
-  const relPaths = [0, 1, 2].flatMap((k) => Array.from({ length: 12 }, (_, i) => `class_${k}/clip_${String(i).padStart(2, '0')}.mp4`));
-  for (let c = 0; c < 3; c++) mkdirSync(join(videos, `class_${c}`), { recursive: true });
-  for (const r of relPaths) linkSync(source, join(videos, r));
-  const dir = join(tmp, 'proj');
-  const store = ProjectStore.create(dir, 'Gallery');
-  store.setVideoRoot(videos);
-  store.syncClips((await scanVideoFolder(videos)).clips);
-  const info = { duration: 2, fps: 25, frameCount: 50, width: 96, height: 64, codec: 'h264', rotation: 0 };
-  const ids = new Map(store.listClips({ limit: 1000 }).items.map((c) => [c.relPath, c.id]));
-  for (const id of ids.values()) store.setProbeResult(id, info);
-  const keys = await writeSyntheticSequences({ path: projectFiles(dir).keypoints, classes: 3, perClass: 12, seqLen: 6, features: 4, seed: 5 });
-  relPaths.forEach((r, i) => store.setExtractResult(ids.get(r)!, { h5Key: keys[i], handsFraction: 1 }));
-  const settings = TrainingSettings.parse({ epochs: 2, hiddenSize: 8, numLayers: 1, batchSize: 8, dropout: 0, valFraction: 0.25, testFraction: 0.25 });
-  const runDir = join(projectFiles(dir).runs, '001-lstm');
-  const runId = store.createRun('run 1', 'lstm', settings, runDir);
-  store.close();
-  await trainProject({ projectDir: dir, runId, settings }, { signal: new AbortController().signal, progress: () => {}, log: () => {} });
-  split = JSON.parse(readFileSync(join(runDir, 'split.json'), 'utf8')) as DatasetSplit;
-  studio = await openStudio(['--project', dir], { width: 1400, height: 900 });
+  const made = await makeTrainedProject(tmp, [{ name: 'run 1' }]);
+  split = made.splits[0];
+  studio = await openStudio(['--project', made.dir], { width: 1400, height: 900 });
   ({ server, page } = studio);
 }, 120_000);
 
