@@ -136,6 +136,8 @@ describe('the clip viewer', () => {
     await page.getByLabel('Position', { exact: true }).fill('1.2');
     await page.waitForFunction(() => Math.abs((document.querySelector('video')?.currentTime ?? 0) - 1.2) < 0.05);
     await page.getByText('Frame 31 / 50').waitFor();
+    // What the extraction searched, recorded with the clip (extracted with --detector none).
+    expect(await page.getByLabel('Hand search regions').textContent()).toMatch(/Hands searched in the whole frame/);
     await screenshot(page, 'viewer-controls');
   });
 
