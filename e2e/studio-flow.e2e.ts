@@ -122,6 +122,30 @@ describe('the studio on a trained project', () => {
     expect(await page.getByRole('article', { name: 'Clip details' }).getByRole('heading').textContent()).toBe(listed[0].split('/').pop());
   });
 
+  it('filters the clips by the part of the shown run\'s split they were in, and shows each clip\'s split', async () => {
+    const sizes = await page.evaluate(async () => {
+      const call = async (m: string, p: unknown) => (await (await fetch(`/api/${m}`, { method: 'POST', body: JSON.stringify(p) })).json()).result;
+      const run = ((await call('project.summary', {})) as { activeRun: { id: number } }).activeRun.id;
+      const out: Record<string, number> = {};
+      for (const split of ['train', 'val', 'test']) out[split] = ((await call('runs.evaluation', { id: run, split })) as { predictions: unknown[] }).predictions.length;
+      return out;
+    });
+    expect(sizes.train + sizes.val + sizes.test).toBe(36);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clips', exact: true }).click();
+    for (const [split, n] of Object.entries(sizes)) {
+      await page.getByLabel('Split').selectOption(split);
+      await page.getByText(`${n} ${n === 1 ? 'clip' : 'clips'}`, { exact: true }).waitFor();
+      // The rows follow the count: every one shows the split filtered for.
+      await expect.poll(async () => [...new Set(await page.getByRole('listbox', { name: 'Clips' }).locator('.clip-split').allTextContents())], { timeout: 10_000 }).toEqual([split]);
+    }
+    // In the address: a reload keeps the filter.
+    await page.reload();
+    await page.getByText(`${sizes.test} ${sizes.test === 1 ? 'clip' : 'clips'}`, { exact: true }).waitFor();
+    expect(await page.getByLabel('Split').inputValue()).toBe('test');
+    await screenshot(page, 'clips-split-filter');
+    await page.getByLabel('Split').selectOption('');
+  });
+
   it('filters the clips the active run gets wrong, and relabels several at once', async () => {
     const expected = await page.evaluate(async () => {
       const call = async (m: string, p: unknown) => (await (await fetch(`/api/${m}`, { method: 'POST', body: JSON.stringify(p) })).json()).result;

@@ -41,6 +41,8 @@ export const ClipFilter = z.object({
   status: ClipStatus.optional(),
   extractStatus: ExtractStatus.optional(),
   review: ClipReview.optional(),
+  /** The part of the shown run's split the clip was in (clips without a prediction from it never match). */
+  split: z.enum(['train', 'val', 'test']).optional(),
   search: z.string().max(200).optional(),
   offset: z.number().int().min(0).default(0),
   limit: z.number().int().min(1).max(2000).default(200),

@@ -276,6 +276,10 @@ export class ProjectStore {
     else if (filter.review === 'mislabelled') {
       where.push(`EXISTS (SELECT 1 FROM audit_clips a WHERE a.clip_id = c.id AND a.audit_id = ${LATEST_AUDIT} AND ${PENDING_AUDIT_CLIP})`);
     }
+    if (filter.split !== undefined) {
+      where.push('p.split = ?');
+      args.push(filter.split);
+    }
     if (filter.search) {
       where.push("c.rel_path LIKE ? ESCAPE '\\'");
       args.push(`%${filter.search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
