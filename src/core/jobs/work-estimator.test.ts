@@ -67,6 +67,19 @@ describe('WorkEstimator', () => {
     expect(last.etaSeconds!).toBeLessThan(300);
   });
 
+  it('says nothing is left once the work is done, whatever the smoothing counted down', () => {
+    let t = 0;
+    const est = new WorkEstimator(() => t);
+    // Six items: slow at first, then the rest at once (a probe whose last clips are quick).
+    est.update(0, 6, 0);
+    for (let i = 1; i <= 3; i++) {
+      t += 2;
+      est.update(i / 3, 6, 0);
+    }
+    t += 0.5;
+    expect(est.update(6, 6, 6).etaSeconds).toBe(0);
+  });
+
   it('stops claiming a rate when the work stalls', () => {
     let t = 0;
     const est = new WorkEstimator(() => t);

@@ -65,6 +65,12 @@ export class WorkEstimator {
     const workRate = worked / span;
     const itemRate = (itemsDone - first.items) / span;
     const raw = Math.max(0, workTotal - workDone) / workRate;
+    // Done is done: no count-down left over from the smoothing.
+    if (workTotal > 0 && workDone >= workTotal) {
+      this.shownEta = 0;
+      this.shownAt = t;
+      return { fraction, workRate, itemRate, etaSeconds: 0 };
+    }
     return { fraction, workRate, itemRate, etaSeconds: this.smooth(raw, t) };
   }
 
