@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ffmpegPath } from '../src/core/video/binaries';
+import { ffmpegPath, ffprobePath } from '../src/core/video/binaries';
 import { makeClip } from '../src/test-support/make-clips';
 import { sharedData } from '../src/test-support/shared-data';
 import { gstudio } from './support/cli';
@@ -77,8 +77,42 @@ describe('Capture view', () => {
       expect(out.frames.length).toBeGreaterThanOrEqual(30);
       expect(out.frames.filter((f) => f.hands.length > 0).length / out.frames.length).toBeGreaterThan(0.8);
       await screenshot(page, 'capture-saved');
+
+      // Hold to record: the clip lasts as long as space is held, without a countdown.
+      await page.getByLabel('Length').selectOption('hold');
+      await page.locator('body').click({ position: { x: 5, y: 5 } });
+      await page.keyboard.down('Space');
+      await page.getByText('● Recording: release to stop').waitFor({ timeout: 5_000 });
+      await page.waitForTimeout(1_600);
+      await page.keyboard.up('Space');
+      await expect.poll(() => page.getByRole('list', { name: 'Recorded clips' }).getByRole('listitem').count(), { timeout: 90_000 }).toBe(2);
+      const held = readdirSync(join(tmp, 'videos', second!)).filter((f) => f.startsWith('capture-') && f !== files[0]);
+      expect(held).toHaveLength(1);
+      const length = Number(execFileSync(ffprobePath(), ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', join(tmp, 'videos', second!, held[0])]).toString());
+      expect(length).toBeGreaterThan(1.2);
+      expect(length).toBeLessThan(3);
+      // A tap is too short to be a clip: nothing saved, and it says why.
+      await page.keyboard.press('Space');
+      await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/hold space .* at least half a second/);
+      expect(readdirSync(join(tmp, 'videos', second!)).filter((f) => f.startsWith('capture-'))).toHaveLength(2);
+      await screenshot(page, 'capture-hold');
       expect(external).toEqual([]);
       expect(errors.filter((e) => !/WebGL|GPU|gl_context|OpenGL/i.test(e))).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it('says clearly when there is no camera', async () => {
+    // No fake device: this machine has no camera, so Chromium finds none.
+    const browser = await launchBrowser(['--use-fake-ui-for-media-stream']);
+    try {
+      const page = await browser.newPage();
+      await page.goto(server.url);
+      await page.goto(`${server.browserOrigin}/#/capture`);
+      await page.getByRole('button', { name: 'Start camera' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 30_000 }).toMatch(/No camera was found\. Connect a camera, then press Start camera again\./);
+      await expect(page.getByRole('button', { name: 'Start camera' }).isEnabled()).resolves.toBe(true);
     } finally {
       await browser.close();
     }

@@ -33,7 +33,7 @@ it("shows a class's clips as a gallery that plays on hover, and the Split filter
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clips', exact: true }).click();
   await page.getByRole('listbox', { name: 'Clips' }).getByRole('option', { name: /clip_00\.mp4/ }).first().waitFor();
   // The list shows each clip's split.
-  expect(await page.locator('.vlist-row .split-badge').first().textContent()).toMatch(/^(train|validation|test)$/);
+  expect(await page.locator('.vlist-row .clip-split').first().textContent()).toMatch(/^(train|val|test)$/);
 
   await page.getByLabel('Class').selectOption({ label: 'class_1 (12)' });
   await page.getByRole('button', { name: 'Gallery' }).click();

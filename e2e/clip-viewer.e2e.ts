@@ -119,6 +119,28 @@ describe('the clip viewer', () => {
     await video.evaluate((v: HTMLVideoElement) => v.pause());
   });
 
+  it('plays, pauses and seeks with its own controls, which the overlay never covers', async () => {
+    const video = page.getByLabel('Clip video');
+    // The browser's controls are drawn inside the picture, under the person boxes: the viewer has its own.
+    expect(await video.evaluate((v: HTMLVideoElement) => v.controls)).toBe(false);
+    const overlay = (await page.getByLabel('Keypoint overlay').boundingBox())!;
+    for (const name of ['Play', 'Position', 'Playback speed']) {
+      const box = (await page.getByLabel(name, { exact: true }).boundingBox())!;
+      expect(box.y, name).toBeGreaterThanOrEqual(overlay.y + overlay.height);
+    }
+    await video.evaluate((v: HTMLVideoElement) => (v.muted = true));
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await page.waitForFunction(() => (document.querySelector('video')?.currentTime ?? 0) > 0.3);
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    expect(await video.evaluate((v: HTMLVideoElement) => v.paused)).toBe(true);
+    await page.getByLabel('Position', { exact: true }).fill('1.2');
+    await page.waitForFunction(() => Math.abs((document.querySelector('video')?.currentTime ?? 0) - 1.2) < 0.05);
+    await page.getByText('Frame 31 / 50').waitFor();
+    // What the extraction searched, recorded with the clip (extracted with --detector none).
+    expect(await page.getByLabel('Hand search regions').textContent()).toMatch(/Hands searched in the whole frame/);
+    await screenshot(page, 'viewer-controls');
+  });
+
   it('shows per-frame hands and the sequence window on the timeline', async () => {
     const legend = await page.locator('.timeline .legend').textContent();
     expect(legend).toMatch(/sequence window \(30 frames\)/);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -122,6 +122,30 @@ describe('the studio on a trained project', () => {
     expect(await page.getByRole('article', { name: 'Clip details' }).getByRole('heading').textContent()).toBe(listed[0].split('/').pop());
   });
 
+  it('filters the clips by the part of the shown run\'s split they were in, and shows each clip\'s split', async () => {
+    const sizes = await page.evaluate(async () => {
+      const call = async (m: string, p: unknown) => (await (await fetch(`/api/${m}`, { method: 'POST', body: JSON.stringify(p) })).json()).result;
+      const run = ((await call('project.summary', {})) as { activeRun: { id: number } }).activeRun.id;
+      const out: Record<string, number> = {};
+      for (const split of ['train', 'val', 'test']) out[split] = ((await call('runs.evaluation', { id: run, split })) as { predictions: unknown[] }).predictions.length;
+      return out;
+    });
+    expect(sizes.train + sizes.val + sizes.test).toBe(36);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clips', exact: true }).click();
+    for (const [split, n] of Object.entries(sizes)) {
+      await page.getByLabel('Split').selectOption(split);
+      await page.getByText(`${n} ${n === 1 ? 'clip' : 'clips'}`, { exact: true }).waitFor();
+      // The rows follow the count: every one shows the split filtered for.
+      await expect.poll(async () => [...new Set(await page.getByRole('listbox', { name: 'Clips' }).locator('.clip-split').allTextContents())], { timeout: 10_000 }).toEqual([split]);
+    }
+    // In the address: a reload keeps the filter.
+    await page.reload();
+    await page.getByText(`${sizes.test} ${sizes.test === 1 ? 'clip' : 'clips'}`, { exact: true }).waitFor();
+    expect(await page.getByLabel('Split').inputValue()).toBe('test');
+    await screenshot(page, 'clips-split-filter');
+    await page.getByLabel('Split').selectOption('');
+  });
+
   it('filters the clips the active run gets wrong, and relabels several at once', async () => {
     const expected = await page.evaluate(async () => {
       const call = async (m: string, p: unknown) => (await (await fetch(`/api/${m}`, { method: 'POST', body: JSON.stringify(p) })).json()).result;
@@ -195,6 +219,42 @@ describe('the studio on a trained project', () => {
     await page.getByText(/Frame \d+ \/ 202/).waitFor();
     await screenshot(page, 'predict');
     expect(await page.getByRole('table', { name: 'Recent predictions' }).getByText('hand_test_640x360.mp4').count()).toBe(1);
+  });
+
+  it('exports the run from the Evaluation view: report, metrics and predictions as CSV, the confusion matrix as PNG, the model', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Evaluation', exact: true }).click();
+    const exportsBar = page.getByRole('group', { name: 'Export' });
+    await exportsBar.waitFor();
+    const shown = await page.evaluate(async () => {
+      const run = Number(new URLSearchParams(location.hash.split('?')[1]).get('run'));
+      return (await (await fetch('/api/runs.evaluation', { method: 'POST', body: JSON.stringify({ id: run, split: 'test' }) })).json()).result as { macroF1: number; labels: string[]; predictions: { relPath: string }[] };
+    });
+    const download = async (name: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), exportsBar.getByRole('button', { name, exact: true }).click()]);
+      const path = join(tmp, file.suggestedFilename());
+      await file.saveAs(path);
+      return { name: file.suggestedFilename(), bytes: readFileSync(path) };
+    };
+    const metrics = await download('Metrics CSV');
+    expect(metrics.name).toMatch(/-metrics\.csv$/);
+    const macro = metrics.bytes.toString().split('\r\n').find((l) => l.startsWith('test,(macro F1)'))!;
+    expect(macro.split(',')[4]).toBe(shown.macroF1.toFixed(4));
+    const predictions = (await download('Predictions CSV')).bytes.toString().trim().split('\r\n');
+    expect(predictions).toHaveLength(1 + 36);
+    expect(predictions.filter((l) => l.split(',')[1] === 'test')).toHaveLength(shown.predictions.length);
+    const report = await download('HTML report');
+    expect(report.bytes.toString()).toMatch(/<html[\s\S]*macro F1/i);
+    const png = await download('Confusion matrix PNG');
+    expect(png.name).toMatch(/-confusion-test\.png$/);
+    expect(png.bytes.subarray(1, 4).toString()).toBe('PNG');
+    // As wide as the class names and the cells need.
+    expect(png.bytes.readUInt32BE(16)).toBeGreaterThan(3 * 44);
+    const model = await download('Model (.zip)');
+    expect(model.bytes.subarray(0, 2).toString()).toBe('PK');
+    expect(model.bytes.includes(Buffer.from('model/model.json'))).toBe(true);
+    await page.getByRole('status', { name: 'Export status' }).filter({ hasText: /Saved .*-model\.zip/ }).waitFor();
+    await screenshot(page, 'evaluation-exports');
+    writeFileSync(join('.artifacts', 'screenshots', 'confusion-export.png'), png.bytes);
   });
 
   it('opens the HTML report offline', async () => {

@@ -21,5 +21,7 @@ export const ClipKeypoints = z.object({
   frames: z.array(FrameRecordSchema).nullable(),
   /** Source frame of each of the sequence's frames (-1 = zero padding): what the model sees. */
   window: z.array(z.number().int()),
+  /** Where extraction searched the hands (absent in files written before it was recorded). */
+  regions: z.enum(['person boxes', 'whole frame']).optional(),
 });
 export type ClipKeypoints = z.infer<typeof ClipKeypoints>;

@@ -5,7 +5,7 @@ import { ExtractionSettings, ExtractionStatus, MergeSummary } from './extraction
 import { JobInfo } from './jobs';
 import { ClipKeypoints } from './keypoints';
 import { PredictionDetail, PredictionId, PredictionSummary } from './predictions';
-import { RunDetail, RunEvaluation, RunInfo, TrainingSettings } from './runs';
+import { RunDetail, RunEvaluation, RunExport, RunExportKind, RunInfo, TrainingSettings } from './runs';
 import { ImportReport, ProjectSummary } from './project';
 
 const Empty = z.object({}).strict();
@@ -88,6 +88,8 @@ export const methods = {
   'runs.delete': method(z.object({ id: Id }).strict(), z.object({ name: z.string(), filesRemoved: z.boolean() })),
   'runs.setActive': method(z.object({ id: Id.nullable() }).strict(), ProjectSummary),
   'runs.evaluation': method(z.object({ id: Id, split: z.enum(['train', 'val', 'test']).default('test') }).strict(), RunEvaluation),
+  /** The HTML report, metrics or predictions as CSV, or the model folder as a zip, to save. */
+  'runs.export': method(z.object({ id: Id, what: RunExportKind }).strict(), RunExport),
   'predict.start': method(
     z.object({ runId: Id, video: PathString.optional(), uploadId: PredictionId.optional() }).strict(),
     z.object({ jobId: z.string(), predictionId: PredictionId }),

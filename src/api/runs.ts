@@ -89,3 +89,11 @@ export const RunEvaluation = z.object({
   predictions: z.array(ClipPredictionRow),
 });
 export type RunEvaluation = z.infer<typeof RunEvaluation>;
+
+/** What a run can be exported as from the Evaluation view. */
+export const RunExportKind = z.enum(['report', 'metrics_csv', 'predictions_csv', 'model']);
+export type RunExportKind = z.infer<typeof RunExportKind>;
+
+/** A file for the page to save: text, or binary as base64. */
+export const RunExport = z.object({ fileName: z.string(), mimeType: z.string(), text: z.string().optional(), base64: z.string().optional() });
+export type RunExport = z.infer<typeof RunExport>;

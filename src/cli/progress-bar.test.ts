@@ -37,6 +37,14 @@ describe('progress without a terminal', () => {
     ]);
   });
 
+  it('does not claim to measure a rate once the work is done', () => {
+    const out = pipe();
+    const bar = jobProgressBar('Training', 'batches', { stream: out.stream, intervalSeconds: 0 });
+    bar.update({ done: 244, total: 244, message: 'Predicting every clip with the best model' });
+    bar.stop();
+    expect(out.lines()).toEqual(['Training 244/244 batches (100%) | finishing | failed 0']);
+  });
+
   it('says what a job does before it has a total, and both rates of training once measured', () => {
     const out = pipe();
     const bar = jobProgressBar('Training', 'batches', { stream: out.stream, intervalSeconds: 0 });

@@ -25,7 +25,9 @@ export function progressRates(p: JobProgress, rateUnit: string): string {
   if (p.rate !== undefined) parts.push(`${p.rate.toFixed(2)} ${rateUnit}/s`);
   if (p.workRate !== undefined && p.workUnit) parts.push(`${p.workRate.toFixed(1)} ${p.workUnit}/s`);
   else if (p.framesPerSecond !== undefined && p.framesPerSecond > 0) parts.push(`${p.framesPerSecond.toFixed(1)} frames/s`);
-  return parts.length ? parts.join(' | ') : 'measuring the rate';
+  // A stage that has ended (training's last step predicts every clip) has no rate left to measure.
+  if (!parts.length) return p.total > 0 && p.done >= p.total ? 'finishing' : 'measuring the rate';
+  return parts.join(' | ');
 }
 
 /**

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve, sep } from 'node:path';
 import { appHeaders } from './content-security';
 import { APP_SCHEME } from './own-page';
+import { TASKS_ASSET_PREFIX, tasksAssetPath } from '../core/vision/tasks-asset-path';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -14,6 +15,7 @@ const TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.json': 'application/json',
   '.wasm': 'application/wasm',
+  '.task': 'application/octet-stream',
   '.woff2': 'font/woff2',
 };
 
@@ -37,10 +39,13 @@ export async function serveAppFile(rendererDir: string, request: Request): Promi
   if (rel === '/') rel = '/index.html';
   if (rel.includes('\0') || rel.split('/').includes('..')) return refuse(400, 'Bad path');
   try {
+    // MediaPipe Tasks' runtime and hand bundles for the Capture view, from the studio, never a CDN.
+    const tasksFile = rel.startsWith(TASKS_ASSET_PREFIX) ? tasksAssetPath(url.pathname) : null;
+    if (rel.startsWith(TASKS_ASSET_PREFIX) && tasksFile === null) return refuse(404, 'Not found');
     // Paths only (no realpath): inside a packaged app the folder is in app.asar, and it holds our build.
     const root = resolve(rendererDir);
-    const file = resolve(root, '.' + rel);
-    if (!file.startsWith(root + sep) || !(await stat(file)).isFile()) return refuse(404, 'Not found');
+    const file = tasksFile ?? resolve(root, '.' + rel);
+    if ((!tasksFile && !file.startsWith(root + sep)) || !(await stat(file)).isFile()) return refuse(404, 'Not found');
     const body = request.method === 'HEAD' ? null : await readFile(file);
     return new Response(body, { status: 200, headers: appHeaders(TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream') });
   } catch {

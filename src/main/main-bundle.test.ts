@@ -269,6 +269,17 @@ describe('the built main process, with a stand-in for Electron', () => {
     expect((await app(new Request('gstudio-app://app/assets'))).status).toBe(404); // a folder
     expect((await app(new Request('gstudio-app://evil/index.html'))).status).toBe(404);
     expect((await app(new Request(APP_INDEX, { method: 'POST', body: 'x' }))).status).toBe(405);
+    // The Capture view's MediaPipe Tasks: its wasm runtime and the hand bundle, from the app itself.
+    const wasm = await app(new Request('gstudio-app://app/mediapipe/wasm/vision_wasm_internal.wasm'));
+    expect(wasm.status).toBe(200);
+    expect(wasm.headers.get('content-type')).toBe('application/wasm');
+    expect(new Uint8Array(await wasm.arrayBuffer()).subarray(0, 4)).toEqual(new Uint8Array([0, 0x61, 0x73, 0x6d]));
+    const task = await app(new Request('gstudio-app://app/mediapipe/hand_landmarker_lite.task'));
+    expect(task.status).toBe(200);
+    expect(Buffer.from(await task.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    expect((await app(new Request('gstudio-app://app/mediapipe/hand_landmarker_huge.task'))).status).toBe(404);
+    expect((await app(new Request('gstudio-app://app/mediapipe/wasm/..%2f..%2fpackage.json'))).status).toBe(400);
+    expect((await app(new Request('gstudio-app://app/mediapipe/../index.html'))).status).toBe(200); // normalised to /index.html
   });
 
   it('grants the camera to its own page only, and every other permission to nobody', () => {

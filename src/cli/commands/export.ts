@@ -9,7 +9,7 @@ import { pickBackend } from '../../core/training/backend';
 export function registerExport(program: Command): void {
   program
     .command('export')
-    .description("write a run's trained LSTM or GRU as ONNX (predict then runs it through onnxruntime-node)")
+    .description("write a run's trained LSTM, GRU or Transformer as ONNX (predict then runs it through onnxruntime-node)")
     .argument('<run_dir>', 'a run directory (or its model/ folder)')
     .option('--onnx [file]', 'the ONNX file to write (default: model/model.onnx in the run, which predict uses)')
     .action(async (runDir: string, f: { onnx?: string | boolean }) => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { writeSyntheticSequences } from '../dataset/synthetic-sequences';
 import { CancelledError } from '../errors';
 import { hasSharedData } from '../../test-support/shared-data';
 import { flagScores, flipLabels, loadNoisyPointHistory } from '../../test-support/noisy-point-history';
-import { auditKeypoints } from './audit-keypoints';
+import { atChance, auditKeypoints } from './audit-keypoints';
 
 /*
  * A small version of bench/label-audit.ts: 10% of the labels flipped with a known seed, uniformly to
@@ -46,6 +46,31 @@ describe('label audit with known flips', () => {
     expect(report.perClass.reduce((a, c) => a + c.clips, 0)).toBe(clips.length);
   });
 
+});
+
+describe('a fold whose model does not learn', () => {
+  it('is trained again from other initial weights, and the report says when it never left chance', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gs-audit-chance-'));
+    const file = join(dir, 'k.h5');
+    await writeSyntheticSequences({ path: file, classes: 3, perClass: 12, seqLen: 6, features: 4, seed: 5, noise: 0.1 });
+    const logs: string[] = [];
+    // A learning rate too small to move the weights: every attempt stays where it started.
+    const frozen = AuditSettings.parse({ ...small, folds: 2, epochs: 2, lr: 1e-9 });
+    const { report } = await auditKeypoints({ dataPath: file, outDir: join(dir, 'audit'), settings: frozen }, { log: (m) => logs.push(m) });
+    const retries = logs.filter((m) => /stayed at chance .*training it again from other initial weights/.test(m));
+    expect(retries.map((m) => m.match(/^Fold (\d)/)![1])).toEqual(['1', '1', '2', '2']);
+    expect(report.warnings.filter((w) => /stayed at chance after 3 attempts/.test(w))).toHaveLength(2);
+    // Each attempt is its own run, beside the first.
+    expect(existsSync(join(dir, 'audit', 'fold-1-retry-2'))).toBe(true);
+  });
+
+  it('counts as at chance only when no better than guessing', () => {
+    expect(atChance(0.3, 3)).toBe(true);
+    expect(atChance(0.6, 3)).toBe(false);
+    expect(atChance(0.1, 10)).toBe(true);
+    expect(atChance(0.2, 10)).toBe(false);
+    expect(atChance(0.2, 1)).toBe(false);
+  });
 });
 
 describe.skipIf(!hasSharedData)('label audit on point_history.csv', () => {

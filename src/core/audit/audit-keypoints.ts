@@ -68,6 +68,14 @@ export interface AuditResult {
 const FoldFile = z.object({ planKey: z.string(), fold: z.number().int(), keys: z.array(z.string()), probabilities: z.array(z.array(z.number())), seconds: z.number() });
 type FoldFile = z.infer<typeof FoldFile>;
 
+/** Further attempts at a fold whose model stayed at chance. */
+const FOLD_RETRIES = 2;
+
+/** A validation macro F1 no better than guessing would get (about 1 / classes), with some margin. */
+export function atChance(valF1: number, classes: number): boolean {
+  return classes >= 2 && valF1 < 1.5 / classes;
+}
+
 /** Options of one fold's training run: the Training view's settings, this fold's split. */
 function foldTrainingOptions(s: AuditSettings, dataPath: string, runDir: string, splitPath: string): TrainingOptionsInput {
   // A fold a crash stopped continues from its last finished epoch.
@@ -119,6 +127,7 @@ export async function auditKeypoints(raw: AuditKeypointsOptions, cb: AuditCallba
   for (const e of plan.excludedClasses) excluded.push({ what: `class "${labels[e.label]}"`, reason: e.reason });
   const kept = items.filter((it) => plan.foldOf.has(it.key));
   const labelOf = new Map(kept.map((it) => [it.key, it.label]));
+  const kinds = new Set(kept.map((it) => it.label)).size;
 
   // Same settings, same clips, same labels, same folds: the only case in which finished folds are reused.
   const planKey = createHash('sha256')
@@ -158,7 +167,7 @@ export async function auditKeypoints(raw: AuditKeypointsOptions, cb: AuditCallba
     const splitPath = join(runDir, 'audit-split.json');
     saveSplit(splitPath, split);
     const foldStart = performance.now();
-    const result = await train(foldTrainingOptions(s, o.dataPath, runDir, splitPath), {
+    const trainFold = (seed: number, dir: string) => train(foldTrainingOptions({ ...s, seed }, o.dataPath, dir, splitPath), {
       signal: cb.signal,
       kernels: cb.kernels,
       onBatch: (b) => {
@@ -183,6 +192,18 @@ export async function auditKeypoints(raw: AuditKeypointsOptions, cb: AuditCallba
       },
       onEpoch: (e) => log(`Fold ${fold + 1}/${plan.folds}, epoch ${e.epoch}: val F1 ${e.metrics.val_f1.toFixed(3)}${e.isBest ? ' (best)' : ''}`),
     });
+    let result = await trainFold(s.seed, runDir);
+    // A fold whose model never left chance (an unlucky start: seen on point_history, where one fold's
+    // LSTM stayed at F1 0.04 while the others reached 0.95) would score every clip of it as doubtful:
+    // train it again from other initial weights, on the same split.
+    for (let attempt = 1; attempt <= FOLD_RETRIES && atChance(result.summary.bestValF1, kinds); attempt++) {
+      if (cb.signal?.aborted) break;
+      log(`Fold ${fold + 1}/${plan.folds}: its model stayed at chance (best val F1 ${result.summary.bestValF1.toFixed(3)}); training it again from other initial weights (attempt ${attempt + 1})`);
+      const retryDir = join(o.outDir, `fold-${fold + 1}-retry-${attempt}`);
+      mkdirSync(retryDir, { recursive: true });
+      result = await trainFold(s.seed + 7919 * attempt, retryDir);
+    }
+    if (atChance(result.summary.bestValF1, kinds)) warnings.push(`fold ${fold + 1}'s model stayed at chance after ${FOLD_RETRIES + 1} attempts (best val F1 ${result.summary.bestValF1.toFixed(3)}): its clips' scores mean little; audit with more epochs or another learning rate`);
     const seconds = (performance.now() - foldStart) / 1000;
     const keys = result.testPredictions.map((p) => p.key);
     const probs = result.testPredictions.map((p) => p.probabilities);
@@ -213,7 +234,6 @@ export async function auditKeypoints(raw: AuditKeypointsOptions, cb: AuditCallba
   let agree = 0;
   for (const c of clips) if (c.probabilities.indexOf(Math.max(...c.probabilities)) === c.label) agree++;
   const outOfFoldAccuracy = clips.length ? agree / clips.length : 0;
-  const kinds = new Set(clips.map((c) => c.label)).size;
   if (outOfFoldAccuracy < Math.min(0.9, 2 / kinds)) {
     warnings.push(`the fold models agree with only ${(100 * outOfFoldAccuracy).toFixed(0)}% of the labels (chance is about ${(100 / kinds).toFixed(0)}%): they have not learned enough for the scores to mean much; audit with more epochs`);
   }

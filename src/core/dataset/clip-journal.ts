@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import type { ShapedArray, StoredArray } from './frame-records-codec';
 import { replaceAtomically } from './atomic-file';
+import type { ClipRegions } from './reference-layout';
 
 /**
  * Clips written by extraction but not yet merged into the HDF5 file: one small file per clip in
@@ -15,6 +16,8 @@ export interface JournalEntry {
   className: string;
   sequence: ShapedArray;
   frames: Record<string, ShapedArray> | null;
+  /** Where the hands were searched (files before this was recorded have none). */
+  regions?: ClipRegions;
 }
 
 const MAGIC = Buffer.from('GSTUDIO-CLIP-1\n');
@@ -56,7 +59,7 @@ export async function writeJournalEntry(dir: string, entry: JournalEntry): Promi
     offset = align8(offset + data.byteLength);
   }
   const header = Buffer.from(
-    JSON.stringify({ name: entry.name, relativePath: entry.relativePath, originalPath: entry.originalPath, className: entry.className, hasFrames: entry.frames !== null, arrays: headers }),
+    JSON.stringify({ name: entry.name, relativePath: entry.relativePath, originalPath: entry.originalPath, className: entry.className, regions: entry.regions, hasFrames: entry.frames !== null, arrays: headers }),
   );
   const headerLen = Buffer.alloc(4);
   headerLen.writeUInt32LE(header.length);
@@ -95,6 +98,7 @@ export function readJournalEntry(dir: string, name: string): JournalEntry | null
     className: meta.className,
     sequence: arrays.sequence,
     frames: meta.hasFrames ? frames : null,
+    ...(meta.regions === 'person boxes' || meta.regions === 'whole frame' ? { regions: meta.regions as ClipRegions } : {}),
   };
 }
 

@@ -15,6 +15,9 @@ export const STUDIO_FORMAT_ATTR = 'studio_format';
 export const STUDIO_FORMAT_VERSION = 1;
 /** Per-clip attribute: the clip's path relative to the videos root, normalised (the name's hash input). */
 export const RELATIVE_PATH_ATTR = 'relative_path';
+/** Per clip: where hands were searched, 'person boxes' or 'whole frame' (the detector's fallback included). */
+export const REGIONS_ATTR = 'studio_regions';
+export type ClipRegions = 'person boxes' | 'whole frame';
 /** Group holding one sub-group of per-frame records per clip, named like its sequence. */
 export const FRAMES_GROUP = 'studio/frames';
 

@@ -11,8 +11,10 @@ import {
   LABEL_ATTR,
   LABEL_MAP_ATTR,
   ORIGINAL_PATH_ATTR,
+  REGIONS_ATTR,
   RELATIVE_PATH_ATTR,
   SEQUENCES_GROUP,
+  type ClipRegions,
   type ExtractionSettings,
 } from './reference-layout';
 
@@ -190,6 +192,8 @@ export interface StoredClipFrames {
   seqLen: number | null;
   /** The settings recorded when the file was written; null in files written without them. */
   extraction: ExtractionSettings | null;
+  /** Where extraction searched this clip's hands; null in files written before it was recorded. */
+  regions: ClipRegions | null;
 }
 
 /**
@@ -204,6 +208,7 @@ export async function readStoredClipFrames(path: string, name: string): Promise<
       frames: journaled.frames ? decodeFrameRecords(Object.fromEntries(Object.entries(journaled.frames).map(([k, v]) => [k, v.data])), `${path} journal`) : null,
       seqLen: journaled.sequence.shape[0],
       extraction,
+      regions: journaled.regions ?? null,
     };
   }
   const file = await openHdf5(path);
@@ -221,7 +226,8 @@ export async function readStoredClipFrames(path: string, name: string): Promise<
       }
       frames = decodeFrameRecords(arrays, `${path}:${FRAMES_GROUP}/${name}`);
     }
-    return { frames, seqLen, extraction: readExtraction(file) };
+    const regions = isDataset(ds) ? attrValue(ds, REGIONS_ATTR) : undefined;
+    return { frames, seqLen, extraction: readExtraction(file), regions: regions === 'person boxes' || regions === 'whole frame' ? regions : null };
   } finally {
     file.close();
   }

@@ -11,6 +11,7 @@ import {
   LABEL_ATTR,
   LABEL_MAP_ATTR,
   ORIGINAL_PATH_ATTR,
+  REGIONS_ATTR,
   RELATIVE_PATH_ATTR,
   SEQUENCES_GROUP,
   STUDIO_FORMAT_ATTR,
@@ -129,6 +130,7 @@ export async function rewriteSequenceFile(path: string, req: RewriteRequest): Pr
         ds.create_attribute(ORIGINAL_PATH_ATTR, entry.originalPath);
         ds.create_attribute(CLASS_NAME_ATTR, cls);
         ds.create_attribute(RELATIVE_PATH_ATTR, entry.relativePath);
+        if (entry.regions) ds.create_attribute(REGIONS_ATTR, entry.regions);
         if (entry.frames) {
           const group = ensureGroup(file, `${FRAMES_GROUP}/${entry.name}`);
           for (const [key, arr] of Object.entries(entry.frames)) group.create_dataset({ name: key, data: arr.data, shape: arr.shape });

@@ -23,7 +23,7 @@ import { replaceAtomically } from './atomic-file';
 import { rewriteSequenceFile } from './sequence-file-rewrite';
 import { listClipNames } from './sequence-file-reader';
 import { openHdf5 } from './hdf5-module';
-import { SEQUENCES_GROUP, type ExtractionSettings } from './reference-layout';
+import { SEQUENCES_GROUP, type ClipRegions, type ExtractionSettings } from './reference-layout';
 
 export interface ClipInput {
   /** Path relative to the videos root, e.g. "hello/clip 1.mp4": the stable key of the clip. */
@@ -36,6 +36,8 @@ export interface ClipInput {
   originalPath?: string;
   /** Per-frame records for the UI overlays (stored under `studio/frames/<name>`). */
   frames?: FrameRecord[];
+  /** Where extraction searched the hands: recorded with the clip (`studio_regions`). */
+  regions?: ClipRegions;
 }
 
 export interface WriterOptions {
@@ -147,6 +149,7 @@ function journalEntryOf(clip: ClipInput, nameFor: (rel: string) => string): Jour
     className: clip.className,
     sequence: { data: clip.sequence, shape: clip.shape },
     frames: clip.frames ? encodeFrameRecords(clip.frames) : null,
+    ...(clip.regions ? { regions: clip.regions } : {}),
   };
 }
 

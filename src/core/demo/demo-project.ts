@@ -7,6 +7,7 @@ import { StudioError } from '../errors';
 import { extractProject } from '../extraction/extract-project';
 import { predictRecords, predictVideo } from '../inference/predict-video';
 import type { JobContext } from '../jobs/job-context';
+import { ProgressMeter } from '../jobs/progress-meter';
 import { importVideoFolder, ProjectStore, projectFiles } from '../project';
 import { probePendingClips } from '../project/probe-clips';
 import { writeRunReport } from '../report/run-report';
@@ -120,9 +121,15 @@ export async function runDemo(o: DemoRunOptions): Promise<DemoRunSummary> {
       const held = generateDemoClip(sign, clipsPerClass + 17, generator);
       videosRoot = join(out, 'videos');
       const render = o.stage('Rendering videos', 'clips');
+      // Through a meter, so that the rate and time left are shown as for every other stage.
+      let meter: ProgressMeter | undefined;
       await renderDemoVideos(o.keypointsOnly ? clips : [...clips, held], videosRoot, {
         signal: render.signal,
-        onProgress: (p) => render.progress({ done: p.done, total: p.total }),
+        onProgress: (p) => {
+          meter ??= new ProgressMeter(p.total, render.progress, 250);
+          meter.done = p.done;
+          meter.report(undefined, p.done === 0 || p.done >= p.total);
+        },
         // The held-out clip is rendered beside the videos root, not into a class folder of it.
         pathFor: (c) => (c === held ? join(out, 'held-out', held.relativePath.split('/')[1]) : undefined),
       });

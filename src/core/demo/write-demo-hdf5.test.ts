@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readClipFrames, readSequenceFile } from '../dataset/sequence-file-reader';
+import { readClipFrames, readSequenceFile, readStoredClipFrames } from '../dataset/sequence-file-reader';
 import { clipDatasetName } from '../dataset/clip-name';
 import type { FrameRecord, Handedness } from '../keypoints/frame-record';
 import { generateDemoDataset, writeDemoHdf5, type DemoClipKeypoints } from './index';
@@ -48,8 +48,10 @@ describe('writeDemoHdf5', () => {
       const want = clips[4].frames[i];
       expect(f.hands.map((h) => h.handedness)).toEqual(want.hands.map((h) => h.handedness));
       f.hands.forEach((h, k) => h.landmarks.forEach((p, j) => expect(p).toEqual(want.hands[k].landmarks[j].map(Math.fround))));
-      expect(f.persons[0].box).toEqual(want.persons[0].box.map(Math.fround));
+      // The settings say the whole frame (no person detector), so no person box is drawn either.
+      expect(f.persons).toEqual([]);
     });
+    expect((await readStoredClipFrames(file, clipDatasetName(clips[4].relativePath))).regions).toBe('whole frame');
     // Nothing left beside the file: no journal, no temporary.
     expect(readdirSync(dir)).toEqual(['keypoints.h5']);
   });

@@ -55,7 +55,9 @@ export async function writeDemoHdf5(clips: readonly DemoClipKeypoints[], path: s
           settings.frames,
           settings.sequenceMode,
         );
-        await writer.putClip({ relativePath: clip.relativePath, className: clip.className, sequence, shape: [settings.frames, INPUT_SIZE], frames: clip.frames });
+        // Recorded as the whole frame, as the demo extracts (no person detector): no person boxes drawn.
+        const frames = clip.frames.map((f) => ({ ...f, persons: [] }));
+        await writer.putClip({ relativePath: clip.relativePath, className: clip.className, sequence, shape: [settings.frames, INPUT_SIZE], frames, regions: 'whole frame' });
         options.onProgress?.(++done, clips.length);
       }
       await writer.close();

@@ -4,9 +4,10 @@ import { InvalidInputError } from '../errors';
 import type { ModelMetadata } from '../models/model-files';
 import type { SequenceClassifier } from '../models/sequence-classifier';
 import { OnnxGraph, type Attr } from './onnx-model';
+import { transformerToOnnx } from './onnx-transformer';
 
 /**
- * A trained LSTM or GRU classifier as an ONNX graph: input `sequences` [batch, T, F], outputs
+ * A trained LSTM or GRU classifier (the Transformer: onnx-transformer.ts) as an ONNX graph: input `sequences` [batch, T, F], outputs
  * `logits` and `probabilities` [batch, classes]. The studio's weights are PyTorch's, transposed
  * for x · W and with PyTorch's gate orders; ONNX wants W [gates·H, in] with its own orders:
  * LSTM i, f, g, o -> ONNX i, o, f, c; GRU r, z, n -> ONNX z, r, h with linear_before_reset = 1
@@ -38,7 +39,8 @@ const data = (model: SequenceClassifier, name: string) => model.params.get(name)
 
 export function classifierToOnnx(model: SequenceClassifier, meta: Pick<ModelMetadata, 'labels'>): Uint8Array {
   const { type, inputSize, seqLen, hiddenSize: h, numLayers, numClasses } = model.spec;
-  if (type !== 'lstm' && type !== 'gru') throw new InvalidInputError(`ONNX export covers LSTM and GRU models; this run trained a ${type}`);
+  if (type === 'transformer') return transformerToOnnx(model);
+  if (type !== 'lstm' && type !== 'gru') throw new InvalidInputError(`ONNX export covers LSTM, GRU and Transformer models; this run trained a ${type}`);
   const order = ONNX_GATE_SOURCE[type];
   const g = new OnnxGraph(`gesture-studio-${type}`);
   const x = g.input('sequences', ['batch', seqLen, inputSize]);

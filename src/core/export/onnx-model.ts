@@ -48,9 +48,11 @@ export class OnnxGraph {
     return name;
   }
 
-  /** An int64 tensor constant (shapes, axes). */
-  int64s(name: string, values: number[]): string {
-    const t = new ProtoMessage().int(1, values.length).int(2, INT64).string(8, name);
+  /** An int64 tensor constant (shapes, axes); `scalar` for a 0-D one (CumSum's axis). */
+  int64s(name: string, values: number[], scalar = false): string {
+    const t = new ProtoMessage();
+    if (!scalar) t.int(1, values.length);
+    t.int(2, INT64).string(8, name);
     const raw = new BigInt64Array(values.map((v) => BigInt(v)));
     t.bytes(9, new Uint8Array(raw.buffer));
     this.graph.message(5, t);

@@ -8,6 +8,7 @@ import { makeClip } from '../../test-support/make-clips';
 import { sharedData } from '../../test-support/shared-data';
 import { workerScript } from '../../workers/worker-script';
 import { readClipFrames, readSequenceFile } from '../dataset';
+import { readStoredClipFrames } from '../dataset/sequence-file-reader';
 import { JobRunner, forkSpawner, type JobContext, type WorkerProcess } from '../jobs';
 import { importVideoFolder, ProjectStore } from '../project';
 import { probePendingClips } from '../project/probe-clips';
@@ -112,6 +113,27 @@ print(json.dumps({'label_map': lm, 'items': sorted([seqs[k].attrs['original_path
     // Clips without hands are named even when an earlier run extracted them.
     expect(again.summary.noHandsClips.sort()).toEqual(['empty scene/bars.mp4', 'empty scene/one frame.mp4']);
   });
+});
+
+describe('what extraction records of each clip', () => {
+  it('records whether the hands were searched in person boxes or in the whole frame', async () => {
+    const root = join(tmp, 'regions');
+    mkdirSync(join(root, 'hand'), { recursive: true });
+    execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-i', join(videos, 'hand', 'main ñandú 1.mp4'), '-t', '0.4', '-c:v', 'libx264', '-preset', 'ultrafast', join(root, 'hand', 'a.mp4')]);
+    const whole = join(tmp, 'regions-none.h5');
+    await extractFolder(root, whole, settings, ctx(), clipWorker);
+    const boxes = join(tmp, 'regions-yolox.h5');
+    const withDetector = ExtractionSettings.parse({ ...settings, detector: 'yolox', detectorPath: sharedData('models', 'yolox_nano.onnx') });
+    await extractFolder(root, boxes, withDetector, ctx(), clipWorker);
+    const key = (await readSequenceFile(whole)).clips[0].key;
+    expect((await readStoredClipFrames(whole, key)).regions).toBe('whole frame');
+    expect((await readStoredClipFrames(boxes, key)).regions).toBe('person boxes');
+    // Kept when the file is rewritten (another clip merged, a relabel).
+    execFileSync(ffmpegPath(), ['-v', 'error', '-y', '-i', join(root, 'hand', 'a.mp4'), '-c:v', 'libx264', '-preset', 'ultrafast', join(root, 'hand', 'b.mp4')]);
+    await extractFolder(root, boxes, withDetector, ctx(), clipWorker);
+    expect((await readSequenceFile(boxes)).clips).toHaveLength(2);
+    expect((await readStoredClipFrames(boxes, key)).regions).toBe('person boxes');
+  }, 120_000);
 });
 
 describe('changing settings, stopping, failing', () => {

@@ -167,6 +167,7 @@ export async function runExtraction(req: ExtractionRequest, ctx: JobContext): Pr
             sequence,
             shape: [settings.frames, INPUT_SIZE],
             frames: result.frames,
+            regions: settings.detector === 'none' || pool.detectorWarning ? 'whole frame' : 'person boxes',
           });
         } catch (err) {
           fatal ??= writeFailure(err, req.outFile, writer.pendingClips.length);

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSyntheticSequences } from '../dataset/synthetic-sequences';
 import type { FrameRecord } from '../keypoints/frame-record';
 import { train } from '../training/train';
+import { loadClassifier } from '../models/model-files';
+import { writeOnnx } from '../export/onnx-export';
 import { LivePredictor } from './live-predict';
 import { predictRecords } from './predict-video';
 
@@ -52,5 +54,20 @@ describe('live prediction', () => {
     await expect(live.predict(narrowRun, frames)).rejects.toThrow(/takes 6 features per frame/);
     // The previous model is not kept half-replaced: a good run works again.
     expect((await live.predict(runDir, frames)).seqLen).toBe(8);
+  });
+
+  it('keeps one ONNX session for an exported run across calls, and agrees with tfjs', async () => {
+    const viaTfjs = await live.predict(runDir, frames);
+    const { model, meta } = await loadClassifier(join(runDir, 'model'));
+    writeOnnx(join(runDir, 'model', 'model.onnx'), model, meta);
+    model.dispose();
+    const before = live.sessionsLoaded;
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await live.predict(runDir, frames));
+    expect(live.sessionsLoaded - before).toBe(1);
+    for (const a of answers) {
+      expect(a.label).toBe(viaTfjs.label);
+      expect(a.confidence).toBeCloseTo(viaTfjs.confidence, 4);
+    }
   });
 });

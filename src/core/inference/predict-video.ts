@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { predictSet } from '../evaluation/predictions';
-import { loadOnnxClassifier } from '../export/onnx-classifier';
+import { loadOnnxClassifier, type OnnxClassifier } from '../export/onnx-classifier';
 import { RunDirError, StudioError } from '../errors';
 import { extractClip } from '../keypoints/extract-clip';
 import type { FrameRecord } from '../keypoints/frame-record';
@@ -92,25 +92,30 @@ export function checkInput(meta: ModelMetadata): void {
 type Classification = Pick<VideoPrediction, 'label' | 'confidence' | 'top' | 'frames_with_hands' | 'frames' | 'window' | 'engine'>;
 
 /** The run's exported ONNX model (model/model.onnx), if it is newer than the checkpoint it came from. */
-function exportedOnnx(modelDir: string): string | null {
+export function exportedOnnx(modelDir: string): string | null {
   const onnx = join(modelDir, 'model.onnx');
   if (!existsSync(onnx)) return null;
   const weights = join(modelDir, 'model.json');
   return statSync(onnx).mtimeMs >= statSync(weights).mtimeMs ? onnx : null;
 }
 
-/** Per-frame records -> the model's input exactly as in training -> softmax, top classes. */
-export async function classify(model: SequenceClassifier, meta: ModelMetadata, records: FrameRecord[], mode: SequenceMode, modelDir: string): Promise<Classification> {
+/**
+ * Per-frame records -> the model's input exactly as in training -> softmax, top classes. The run's
+ * exported ONNX model is used when it is current; a caller classifying again and again (live
+ * prediction) passes its own loaded session, which stays open.
+ */
+export async function classify(model: SequenceClassifier, meta: ModelMetadata, records: FrameRecord[], mode: SequenceMode, modelDir: string, session?: OnnxClassifier | null): Promise<Classification> {
   const [seqLen, numFeatures] = meta.inputShape;
   const x = shapeSequence(records.map((f) => frameFeatures(f)), seqLen, mode);
-  const onnxPath = exportedOnnx(modelDir);
-  const onnx = onnxPath ? await loadOnnxClassifier(onnxPath) : null;
+  const owned = session === undefined;
+  const onnxPath = owned ? exportedOnnx(modelDir) : null;
+  const onnx = owned ? (onnxPath ? await loadOnnxClassifier(onnxPath) : null) : session;
   let probabilities: Float32Array;
   if (onnx) {
     try {
       probabilities = await onnx.probabilities(x, 1, seqLen, numFeatures);
     } finally {
-      await onnx.release();
+      if (owned) await onnx.release();
     }
   } else {
     probabilities = predictSet(model, { keys: ['clip'], x, y: new Int32Array(1), seqLen, numFeatures }).probabilities;

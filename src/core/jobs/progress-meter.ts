@@ -7,8 +7,11 @@ import { WorkEstimator } from './work-estimator';
  * knows finer work (frames) passes it to `snapshot`.
  */
 export class ProgressMeter {
-  private readonly estimator = new WorkEstimator();
+  private readonly estimator: WorkEstimator;
   private lastEmit = 0;
+  // A meter measured in finer work (frames) keeps measuring in it: a clip's tick must not feed the
+  // estimator a clip count where it had frames (that made 8 frames/s read 157, and 6 minutes left 1).
+  private lastWork: { done: number; total: number; unit: string } | undefined;
   done = 0;
   failed = 0;
 
@@ -17,7 +20,9 @@ export class ProgressMeter {
     private readonly emit: (p: JobProgress) => void,
     private readonly intervalMs = 100,
     private readonly alreadyDone = 0,
+    now?: () => number,
   ) {
+    this.estimator = new WorkEstimator(now);
     this.done = alreadyDone;
   }
 
@@ -37,6 +42,8 @@ export class ProgressMeter {
   snapshot(message?: string, work?: { done: number; total: number; unit: string }): JobProgress {
     const doneHere = this.done - this.alreadyDone;
     const left = this.total - this.alreadyDone;
+    if (work) this.lastWork = work;
+    work ??= this.lastWork;
     const e = work ? this.estimator.update(work.done, work.total, doneHere) : this.estimator.update(doneHere, left, doneHere);
     return {
       done: this.done,

@@ -55,6 +55,31 @@ describe('WorkEstimator', () => {
     expect(est.update(6, 6, 6)).toEqual({ fraction: 1, workRate: 12, itemRate: 12, etaSeconds: 0 });
   });
 
+  it('does not count the wait before work starts (models loading) in the rate or the time left', () => {
+    let t = 0;
+    const est = new WorkEstimator(() => t);
+    // 15 s of loading, then 100 frames/s on 30,000 frames: 300 s of work.
+    for (; t < 15; t += 0.25) est.update(0, 30_000, 0);
+    let last: WorkEstimate = { fraction: 0 };
+    for (let done = 0; t < 20; t += 0.25) last = est.update((done += 25), 30_000, Math.floor(done / 100));
+    expect(last.workRate!).toBeCloseTo(100, 0);
+    expect(last.etaSeconds!).toBeGreaterThan(270);
+    expect(last.etaSeconds!).toBeLessThan(300);
+  });
+
+  it('says nothing is left once the work is done, whatever the smoothing counted down', () => {
+    let t = 0;
+    const est = new WorkEstimator(() => t);
+    // Six items: slow at first, then the rest at once (a probe whose last clips are quick).
+    est.update(0, 6, 0);
+    for (let i = 1; i <= 3; i++) {
+      t += 2;
+      est.update(i / 3, 6, 0);
+    }
+    t += 0.5;
+    expect(est.update(6, 6, 6).etaSeconds).toBe(0);
+  });
+
   it('stops claiming a rate when the work stalls', () => {
     let t = 0;
     const est = new WorkEstimator(() => t);

@@ -19,7 +19,8 @@ interface Sample {
  * The one estimator of rates and time left, for extraction (work = frames, items = clips) and
  * training (work = samples, items = batches), in the views and the CLI alike.
  * - Rates are measured over a sliding window (20 s): smooth, yet they follow a real change of pace.
- * - Nothing is said before a second of work has been measured (no "0.0 clips/s", no wild first guess).
+ * - Nothing is said before a second of work has been measured (no "0.0 clips/s", no wild first guess),
+ *   and the wait before the first unit of work (loading models) is not part of the rate.
  * - Time left does not grow with noise: it counts down and is pulled towards the measure (time
  *   constant a quarter of the time left, at least 10 s), so it falls steadily and a real slowdown
  *   still shows within a minute or so.
@@ -28,6 +29,7 @@ export class WorkEstimator {
   private readonly samples: Sample[] = [];
   private shownEta: number | undefined;
   private shownAt = 0;
+  private started = false;
 
   constructor(
     private readonly now: () => number = () => performance.now() / 1000,
@@ -40,6 +42,10 @@ export class WorkEstimator {
   update(workDone: number, workTotal: number, itemsDone = 0): WorkEstimate {
     const t = this.now();
     const s: Sample = { t, work: workDone, items: itemsDone };
+    // Before any work is done (models loading, workers starting) the clock does not count: the first
+    // rate is that of the work, not of the wait (a 15 s start made 5 minutes read as 8 hours).
+    if (this.samples.length > 0 && this.samples.every((x) => x.work === workDone && x.items === itemsDone) && !this.started) this.samples.length = 0;
+    else this.started ||= this.samples.length > 0;
     this.samples.push(s);
     // Keep one sample older than the window, so that the window is always fully covered.
     while (this.samples.length > 2 && this.samples[1].t <= t - this.windowSeconds) this.samples.shift();
@@ -59,6 +65,12 @@ export class WorkEstimator {
     const workRate = worked / span;
     const itemRate = (itemsDone - first.items) / span;
     const raw = Math.max(0, workTotal - workDone) / workRate;
+    // Done is done: no count-down left over from the smoothing.
+    if (workTotal > 0 && workDone >= workTotal) {
+      this.shownEta = 0;
+      this.shownAt = t;
+      return { fraction, workRate, itemRate, etaSeconds: 0 };
+    }
     return { fraction, workRate, itemRate, etaSeconds: this.smooth(raw, t) };
   }
 

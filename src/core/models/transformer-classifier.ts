@@ -12,7 +12,7 @@ export function defaultHeads(width: number): number {
 }
 
 /** Sinusoidal positions [T, d] (Vaswani et al.): no parameters, nothing that needs a gather gradient. */
-function positions(t: number, d: number): Float32Array {
+export function sinusoidalPositions(t: number, d: number): Float32Array {
   const out = new Float32Array(t * d);
   for (let p = 0; p < t; p++) {
     for (let i = 0; i < d; i += 2) {
@@ -65,7 +65,7 @@ export class TransformerClassifier implements SequenceClassifier {
     }
     norm('final_ln');
     lin('head', d, spec.numClasses);
-    this.pos = tf.keep(tf.tensor2d(positions(spec.seqLen, d), [spec.seqLen, d]));
+    this.pos = tf.keep(tf.tensor2d(sinusoidalPositions(spec.seqLen, d), [spec.seqLen, d]));
   }
 
   private linear(name: string, x: tf.Tensor2D): tf.Tensor2D {

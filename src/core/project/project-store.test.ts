@@ -183,6 +183,11 @@ describe('review filters', () => {
     expect(names('no_hands')).toEqual(['4.mp4']);
     expect(store.getClip(ids['2.mp4']).prediction).toEqual({ className: 'a', confidence: 0.8, split: 'val' });
     expect(store.getClip(ids['4.mp4']).prediction).toBeNull();
+    // The split filter: the part of the shown run's split each clip was in; 4.mp4 is in none.
+    const inSplit = (split: 'train' | 'val' | 'test') => store.listClips({ split }).items.map((c) => c.name);
+    expect([inSplit('train'), inSplit('val'), inSplit('test')]).toEqual([['3.mp4'], ['2.mp4'], ['1.mp4']]);
+    expect(store.listClips({ split: 'val', review: 'misclassified' }).total).toBe(1);
+    expect(store.listClips({ split: 'test', review: 'misclassified' }).total).toBe(0);
     // Relabelling the clip as the model says takes it off the misclassified list.
     store.labels.relabel([ids['2.mp4']], a, 'ann');
     expect(names('misclassified')).toEqual([]);

@@ -15,5 +15,5 @@ export async function clipKeypoints(file: string, key: string, current: Pick<Ext
   const recordedFrames = stored.extraction?.numFrames;
   const length = stored.seqLen ?? (typeof recordedFrames === 'number' && recordedFrames > 0 ? recordedFrames : current.frames);
   const mode = recordedSequenceMode(stored.extraction?.resampling) ?? current.sequenceMode;
-  return { frames, window: sequenceIndices(frames.length, length, mode) };
+  return { frames, window: sequenceIndices(frames.length, length, mode), ...(stored.regions ? { regions: stored.regions } : {}) };
 }

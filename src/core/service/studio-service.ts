@@ -22,6 +22,7 @@ import { importVideoFolder, ProjectStore, projectFiles, relinkVideoRoot } from '
 import { mergeInProject, projectNotices, unmergedParts } from './sharded-extraction';
 import { saveCapture } from '../capture/save-capture';
 import { LivePredictor } from '../inference/live-predict';
+import { exportRun } from '../runs/run-exports';
 import { getPrediction, listPredictions, newPrediction, predictionVideo as predictVideoPath } from '../inference/project-predictions';
 import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
 import { journalDirFor } from '../dataset/clip-journal';
@@ -226,6 +227,7 @@ export class StudioService {
     ),
     'runs.get': ({ id }) => runDetail(this.requireStore(), id),
     'runs.evaluation': ({ id, split }) => runEvaluation(this.requireStore(), id, split),
+    'runs.export': ({ id, what }) => exportRun(this.requireStore(), id, what),
     'predict.start': async ({ runId, video, uploadId }) => {
       const store = this.requireStore();
       this.ensureIdle('predict');
