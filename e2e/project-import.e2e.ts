@@ -114,7 +114,7 @@ describe('a researcher creates a project and imports clips', () => {
 
   it('keeps the non-ASCII clip findable by search', async () => {
     await page.getByLabel('Status').selectOption('');
-    await page.getByLabel('Search').fill('ñandú');
+    await page.getByLabel('Search', { exact: true }).fill('ñandú');
     await page.getByText('1 clip', { exact: true }).waitFor();
     expect(await page.getByRole('option', { name: /señal ñandú 手\.mp4/ }).count()).toBe(1);
   });
@@ -210,7 +210,7 @@ describe('extracting keypoints', () => {
 describe('relabelling while reviewing', () => {
   it('relabels with a key, undoes with Ctrl+Z, and both survive a reload', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clips', exact: true }).click();
-    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Search', { exact: true }).fill('');
     await page.getByLabel('Status').selectOption('ok');
     await page.getByLabel('Class').selectOption({ label: 'wave (2)' });
     const list = page.getByRole('listbox', { name: 'Clips' });
@@ -222,7 +222,7 @@ describe('relabelling while reviewing', () => {
     // The reload keeps the "wave" filter (it is in the address), which the relabelled clip left.
     expect(await page.getByLabel('Class').locator('option:checked').textContent()).toMatch(/^wave/);
     await page.getByLabel('Class').selectOption({ index: 0 });
-    await page.getByLabel('Search').fill('wave_02');
+    await page.getByLabel('Search', { exact: true }).fill('wave_02');
     await list.getByRole('option', { name: /wave_02\.mp4/ }).click();
     expect(await page.getByLabel('Label', { exact: true }).inputValue()).toBe(
       await page.getByLabel('Label', { exact: true }).locator('option', { hasText: 'point' }).getAttribute('value'),
@@ -236,7 +236,7 @@ describe('relabelling while reviewing', () => {
     await page.keyboard.press('Control+z');
     await page.getByRole('status').filter({ hasText: /Undid relabel of 1 clip \(back to wave\)/ }).waitFor();
     await page.reload();
-    await page.getByLabel('Search').fill('wave_02');
+    await page.getByLabel('Search', { exact: true }).fill('wave_02');
     expect(await list.getByRole('option', { name: /wave_02\.mp4/ }).textContent()).toContain('wave');
     await list.focus();
     await page.keyboard.press('Control+Shift+Z');

@@ -91,12 +91,12 @@ describe('empty filter results', () => {
     await page.getByLabel('Class').selectOption({ index: 0 });
     await page.getByLabel('Review').selectOption('low_confidence');
     await expect.poll(() => page.getByTestId('review-help').textContent()).toMatch(/below 60%/);
-    await page.getByLabel('Search').fill('no-such-clip-anywhere');
+    await page.getByLabel('Search', { exact: true }).fill('no-such-clip-anywhere');
     const empty = page.getByRole('note', { name: 'No clips' });
     await empty.waitFor();
     expect(await empty.textContent()).toMatch(/No clips match these filters \(low confidence, “no-such-clip-anywhere”\)/);
     await screenshot(page, 'clips-no-match');
-    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Search', { exact: true }).fill('');
     await page.getByLabel('Review').selectOption('');
     await empty.waitFor({ state: 'detached' });
   });
@@ -125,7 +125,7 @@ describe('the Clips view in the address', () => {
   });
 
   it('keeps the filter, the open clip and the scroll over a reload', async () => {
-    await page.getByLabel('Search').fill('_0');
+    await page.getByLabel('Search', { exact: true }).fill('_0');
     await page.getByLabel('Status').selectOption('ok');
     const list = page.getByRole('listbox', { name: 'Clips' });
     await list.getByRole('option').nth(3).click();
@@ -134,14 +134,14 @@ describe('the Clips view in the address', () => {
     await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/top=150/);
     await page.reload();
     await list.locator('[aria-selected="true"] .clip-name', { hasText: open }).waitFor();
-    expect(await page.getByLabel('Search').inputValue()).toBe('_0');
+    expect(await page.getByLabel('Search', { exact: true }).inputValue()).toBe('_0');
     expect(await page.getByLabel('Status').inputValue()).toBe('ok');
     // The open clip is scrolled into view; without one the list goes back to its offset.
     await page.evaluate(() => history.replaceState(null, '', location.hash.replace(/&?clip=\d+/, '')));
     await page.reload();
     await page.getByText(/\d+ clips/).first().waitFor();
     await expect.poll(() => list.evaluate((el) => el.scrollTop)).toBe(150);
-    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Search', { exact: true }).fill('');
     await page.getByLabel('Status').selectOption('');
   });
 });
@@ -174,11 +174,11 @@ describe('keyboard shortcuts', () => {
     await page.keyboard.press('Escape');
     await help.waitFor({ state: 'detached' });
     // Typing "?" into the search box types it.
-    await page.getByLabel('Search').fill('');
-    await page.getByLabel('Search').press('?');
+    await page.getByLabel('Search', { exact: true }).fill('');
+    await page.getByLabel('Search', { exact: true }).press('?');
     expect(await help.count()).toBe(0);
-    expect(await page.getByLabel('Search').inputValue()).toBe('?');
-    await page.getByLabel('Search').fill('');
+    expect(await page.getByLabel('Search', { exact: true }).inputValue()).toBe('?');
+    await page.getByLabel('Search', { exact: true }).fill('');
   });
 });
 

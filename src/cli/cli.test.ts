@@ -107,6 +107,17 @@ describe('gstudio', () => {
     expect(l.out).not.toMatch(/frames\/s/);
   });
 
+  it('writes all of its --json output into a pipe that is read slowly', () => {
+    // Over a pipe's 64 KiB buffer, to a reader that takes one byte, then waits: a command that exits
+    // as soon as it has written loses what the pipe could not hold yet.
+    const cli = [process.execPath, join(repoRoot, 'bin', 'gstudio.mjs'), 'landmarks', sharedData('video', 'hand_test_640x360.mp4'), '--detector', 'none', '--model', 'lite', '--json'];
+    const quoted = cli.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const r = spawnSync('sh', ['-c', `${quoted} | { dd bs=1 count=1 2>/dev/null; sleep 2; cat; }`], { encoding: 'utf8', cwd: tmp, timeout: 600_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.length).toBeGreaterThan(65_536);
+    expect((JSON.parse(r.stdout) as { frames: unknown[] }).frames).toHaveLength(202);
+  });
+
   it('names the flag when an extraction option is out of range', () => {
     const r = gstudio('extract', join(tmp, 'videos'), '--out', join(tmp, 'x.h5'), '--frames', '0');
     expect(r.code).toBe(1);
