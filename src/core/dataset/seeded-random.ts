@@ -81,4 +81,9 @@ export class SeededRandom {
   getState(): RandomState {
     return [this.a, this.b, this.c, this.d];
   }
+
+  /** Continues from a state getState gave (here or where the same generator ran, as in WebAssembly). */
+  setState(s: RandomState): void {
+    [this.a, this.b, this.c, this.d] = s.map((v) => v >>> 0) as RandomState;
+  }
 }

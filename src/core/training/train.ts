@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
 import { augmentSequence } from '../dataset/augmentation';
 import { batchIndices, gatherBatch } from '../dataset/batches';
 import { SeededRandom } from '../dataset/seeded-random';
@@ -25,6 +24,7 @@ import { EarlyStopping } from './early-stopping';
 import { writeMetricsCsv, type EpochMetrics } from './metrics-log';
 import { ReduceOnPlateau } from './reduce-on-plateau';
 import { runFiles } from './run-files';
+import { chooseTrainStep, type TrainStep } from './step';
 import { loadTrainingState, saveTrainingState } from './training-state';
 import { augmentationOf, resumeKey, trainingOptionsSchema, type TrainingOptions, type TrainingOptionsInput } from './training-options';
 
@@ -134,11 +134,6 @@ function contentGroup(data: Float32Array): string | undefined {
   return createHash('sha1').update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest('hex');
 }
 
-function crossEntropy(logits: tf.Tensor2D, y: Int32Array, numClasses: number): tf.Scalar {
-  const onehot = tf.oneHot(tf.tensor1d(y, 'int32'), numClasses);
-  return tf.neg(tf.mean(tf.sum(tf.mul(onehot, tf.logSoftmax(logits)), 1))) as tf.Scalar;
-}
-
 /**
  * Trains a classifier on a keypoint HDF5 file: the reference loop (PIPELINE.md §5-§8) with AdamW,
  * reduce-on-plateau and early stopping on validation macro F1, the best checkpoint kept, one metrics
@@ -190,6 +185,7 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
   const optimizer = new AdamW(model.params.list(), { lr: o.lr, weightDecay: o.weightDecay });
   const plateau = new ReduceOnPlateau({ factor: o.lrFactor, patience: o.lrPatience, minLr: o.minLr });
   const early = new EarlyStopping(o.patience);
+  let stepper: TrainStep | null = null;
   let rows: EpochMetrics[] = [];
   let startEpoch = 1;
   let elapsedBefore = 0;
@@ -241,6 +237,7 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
     }
 
     const augment = o.augment ? augmentationOf(o) : null;
+    stepper = chooseTrainStep(model, optimizer, kernels, o.batchSize);
     let stoppedEarly = early.shouldStop && rows.length > 0;
     for (let epoch = startEpoch; epoch <= o.epochs && !stoppedEarly; epoch++) {
       const epochStart = performance.now();
@@ -254,22 +251,7 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
         if (callbacks.signal?.aborted) throw new CancelledError(`Training cancelled during epoch ${epoch}; ${epoch - 1} finished epoch(s) are saved: resume to continue`);
         const batch = gatherBatch(trainSet, batches[b], augment ? (seq) => augmentSequence(seq, trainSet.seqLen, trainSet.numFeatures, augmentRng, augment) : undefined);
         const n = batches[b].length;
-        const [loss, hits] = tf.tidy(() => {
-          const x = tf.tensor3d(batch.x, [n, trainSet.seqLen, trainSet.numFeatures]);
-          let predicted: tf.Tensor | null = null;
-          const { value, grads } = tf.variableGrads(() => {
-            const logits = model.forward(x, { training: true, rng: dropoutRng });
-            // Kept: variableGrads disposes everything else made inside.
-            predicted = tf.keep(tf.argMax(logits, 1));
-            return crossEntropy(logits, batch.y, numClasses);
-          }, model.params.list());
-          optimizer.apply(grads);
-          const pred = predicted!.dataSync();
-          predicted!.dispose();
-          let h = 0;
-          for (let i = 0; i < n; i++) if (pred[i] === batch.y[i]) h++;
-          return [value.dataSync()[0], h] as const;
-        });
+        const { loss, hits } = stepper.step({ x: batch.x, y: batch.y, n }, dropoutRng);
         lossSum += loss * n;
         correct += hits;
         done += n;
@@ -278,6 +260,8 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
       }
       trainSeconds.value += (performance.now() - epochStart) / 1000;
       samplesTrained += done;
+      // The model's weights as the last step left them, before they are evaluated and saved.
+      stepper.sync();
       const val = predictSet(model, valSet);
       const row: EpochMetrics = {
         epoch,
@@ -371,6 +355,7 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
     writeFileSync(files.summary, JSON.stringify(summary, null, 1) + '\n');
     return { summary, testReport: test.report, testPredictions: test.predictions };
   } finally {
+    stepper?.dispose();
     optimizer.dispose();
     model.dispose();
   }

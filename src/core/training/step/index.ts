@@ -1,0 +1,4 @@
+export { chooseTrainStep } from './choose-train-step';
+export { FusedRecurrentStep } from './fused-recurrent-step';
+export { crossEntropy, TfjsTrainStep } from './tfjs-train-step';
+export type { StepBatch, StepResult, TrainStep } from './train-step';
