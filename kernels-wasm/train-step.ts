@@ -12,6 +12,7 @@ import { ld, ssigmoid, st, stanh, vld, vsigmoid, vst, vtanh } from './simd-math'
 import { gemmPacked, packA } from './packed-matrix';
 export { addRows, colsum, gemm, transpose } from './matrix';
 export { gemmPacked, packA, packB, packedASize, packedBSize } from './packed-matrix';
+export { addDropped, addPositions, attentionBackward, attentionForward, layerNormBackward, layerNormForward, maskedMean, maskedMeanBackward, relu, reluBackward, validFrames } from './transformer-step';
 
 // ---- small vector helpers ---------------------------------------------------------------------
 
@@ -43,19 +44,21 @@ export function zero(a: usize, n: i32): void {
  * An element is kept, as scale (1 / keep), when the draw / 2^32 < keep, exactly as in JS.
  */
 export function dropoutMask(state: usize, mask: usize, B: i32, T: i32, H: i32, keep: f64, scale: f32): void {
-  let a = load<u32>(state), b = load<u32>(state, 4), c = load<u32>(state, 8), d = load<u32>(state, 12);
   for (let bi = 0; bi < B; bi++) {
-    for (let t = 0; t < T; t++) {
-      const row = mask + (<usize>((t * B + bi) * H) << 2);
-      for (let j = 0; j < H; j++) {
-        const r = a + b + d;
-        d += 1;
-        a = b ^ (b >>> 9);
-        b = c + (c << 3);
-        c = rotl<u32>(c, 21) + r;
-        st(row, j, <f64>r / 4294967296.0 < keep ? scale : 0);
-      }
-    }
+    for (let t = 0; t < T; t++) dropoutFill(state, mask + (<usize>((t * B + bi) * H) << 2), H, keep, scale);
+  }
+}
+
+/** A dropout mask of n elements in storage order (batch-major tensors), from the same generator. */
+export function dropoutFill(state: usize, mask: usize, n: i32, keep: f64, scale: f32): void {
+  let a = load<u32>(state), b = load<u32>(state, 4), c = load<u32>(state, 8), d = load<u32>(state, 12);
+  for (let j = 0; j < n; j++) {
+    const r = a + b + d;
+    d += 1;
+    a = b ^ (b >>> 9);
+    b = c + (c << 3);
+    c = rotl<u32>(c, 21) + r;
+    st(mask, j, <f64>r / 4294967296.0 < keep ? scale : 0);
   }
   store<u32>(state, a);
   store<u32>(state, b, 4);
