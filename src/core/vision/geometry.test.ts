@@ -85,13 +85,15 @@ describe('hand regions', () => {
     expect(rotationFromVector({ x: 10, y: 0 }, { x: 0, y: 0 })).toBeCloseTo(-Math.PI / 2, 6);
   });
 
-  it('expands an upright palm into the hand region: shift up half a box, ×2.6, square', () => {
+  it('expands an upright palm into the hand region: shift half a box along it, ×2.6, square', () => {
     const r = palmToHandRect({ xMin: 100, yMin: 100, xMax: 140, yMax: 160 }, [
       { x: 120, y: 160 }, { x: 0, y: 0 }, { x: 120, y: 100 }, { x: 0, y: 0 },
     ]);
-    expect(r.rotation).toBeCloseTo(0, 6);
-    expect(r.cx).toBeCloseTo(120, 6);
-    expect(r.cy).toBeCloseTo(130 - 30, 6);
+    // MediaPipe Tasks' target angle is 90 rad, not π/2: an upright palm is turned 90 - 28.5π (26.6°).
+    const rot = 90 - 28.5 * Math.PI;
+    expect(r.rotation).toBeCloseTo(rot, 6);
+    expect(r.cx).toBeCloseTo(120 + 30 * Math.sin(rot), 6);
+    expect(r.cy).toBeCloseTo(130 - 30 * Math.cos(rot), 6);
     expect(r.width).toBeCloseTo(60 * 2.6, 6);
     expect(r.height).toBeCloseTo(60 * 2.6, 6);
   });

@@ -44,8 +44,8 @@ export interface TensorLayout {
   sampling?: 'area' | 'opencv';
 }
 
-export const MEDIAPIPE_ZERO: TensorLayout = { layout: 'hwc', order: 'rgb', scale: 1 / 255, border: 'zero' };
-export const MEDIAPIPE_REPLICATE: TensorLayout = { layout: 'hwc', order: 'rgb', scale: 1 / 255, border: 'replicate' };
+export const MEDIAPIPE_ZERO: TensorLayout = { layout: 'hwc', order: 'rgb', scale: 1 / 255, border: 'zero', sampling: 'opencv' };
+export const MEDIAPIPE_REPLICATE: TensorLayout = { layout: 'hwc', order: 'rgb', scale: 1 / 255, border: 'replicate', sampling: 'opencv' };
 
 /** The affine map that puts `rect`'s corners on the output's corners (as MediaPipe's boxPoints + warp). */
 export function rectToAffine(rect: PixelRect, outW: number, outH: number): Affine {
