@@ -36,7 +36,8 @@ describe('parity with MediaPipe Tasks (Chromium)', () => {
     }
   });
 
-  // Measured 2026-12-02: full 202 frames, hands_agree 1, mean 0.00031, worst frame 0 (the palm search) 0.0085.
+  // Measured: full 202 frames, hands_agree 1, mean 0.00013, worst frame 38 0.00063 (lite: 1, 0.00015, 0.0015);
+  // before the palm regions and crops followed Tasks, 0.00031 with the palm search (frame 0) worst at 0.0085.
   it('gstudio parity: the Node extraction agrees with Tasks on every frame of the test video (full model)', { timeout: 600_000 }, async () => {
     const r = await parity(sharedData('video', 'hand_test_640x360.mp4'), 'full');
     console.log('parity full', JSON.stringify({ ...r, worst: undefined }));

@@ -48,6 +48,25 @@ describe('warpAffine', () => {
     expect(Math.max(...Array.from(out).map((v) => Math.abs(v - 127.5)))).toBeGreaterThan(100);
   });
 
+  it("samples once per pixel and rounds to 8-bit values in 'opencv' mode, as MediaPipe's OpenCV warp", () => {
+    // Half a pixel right of the gradient's pixels: red is 3x + 1.5, rounded up to 3x + 2 (8-bit).
+    const img = gradient(40, 30);
+    const out = new Float32Array(20 * 10 * 3);
+    const m = rectToAffine({ cx: 20.5, cy: 15, width: 20, height: 10, rotation: 0 }, 20, 10);
+    warpAffine(img, { x0: 0, y0: 0, x1: 40, y1: 30 }, m, out, 20, 10, { ...RAW, sampling: 'opencv' });
+    expect(out[0]).toBe(3 * 10 + 2);
+    expect(out[3]).toBe(3 * 11 + 2);
+    warpAffine(img, { x0: 0, y0: 0, x1: 40, y1: 30 }, m, out, 20, 10, RAW);
+    expect(out[0]).toBe(3 * 10 + 1.5);
+    // Shrunk 4×, a 1-pixel checkerboard stays black and white: one tap per pixel, no averaging.
+    const w = 128;
+    const data = new Uint8Array(w * w * 3);
+    for (let y = 0; y < w; y++) for (let x = 0; x < w; x++) data.fill((x + y) % 2 ? 255 : 0, (y * w + x) * 3, (y * w + x) * 3 + 3);
+    const small = new Float32Array(32 * 32 * 3);
+    warpAffine({ width: w, height: w, data }, { x0: 0, y0: 0, x1: w, y1: w }, rectToAffine({ cx: 64, cy: 64, width: 128, height: 128, rotation: 0 }, 32, 32), small, 32, 32, { ...RAW, sampling: 'opencv' });
+    expect(small.every((v) => v === 0 || v === 255)).toBe(true);
+  });
+
   it('fills outside the window with zero or a constant', () => {
     const img = gradient(10, 10);
     const out = new Float32Array(20 * 20 * 3);
@@ -66,13 +85,15 @@ describe('hand regions', () => {
     expect(rotationFromVector({ x: 10, y: 0 }, { x: 0, y: 0 })).toBeCloseTo(-Math.PI / 2, 6);
   });
 
-  it('expands an upright palm into the hand region: shift up half a box, ×2.6, square', () => {
+  it('expands an upright palm into the hand region: shift half a box along it, ×2.6, square', () => {
     const r = palmToHandRect({ xMin: 100, yMin: 100, xMax: 140, yMax: 160 }, [
       { x: 120, y: 160 }, { x: 0, y: 0 }, { x: 120, y: 100 }, { x: 0, y: 0 },
     ]);
-    expect(r.rotation).toBeCloseTo(0, 6);
-    expect(r.cx).toBeCloseTo(120, 6);
-    expect(r.cy).toBeCloseTo(130 - 30, 6);
+    // MediaPipe Tasks' target angle is 90 rad, not π/2: an upright palm is turned 90 - 28.5π (26.6°).
+    const rot = 90 - 28.5 * Math.PI;
+    expect(r.rotation).toBeCloseTo(rot, 6);
+    expect(r.cx).toBeCloseTo(120 + 30 * Math.sin(rot), 6);
+    expect(r.cy).toBeCloseTo(130 - 30 * Math.cos(rot), 6);
     expect(r.width).toBeCloseTo(60 * 2.6, 6);
     expect(r.height).toBeCloseTo(60 * 2.6, 6);
   });

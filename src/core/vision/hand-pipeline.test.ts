@@ -10,6 +10,24 @@ const THUMBS_UP_REFERENCE: Record<number, [number, number]> = {
   8: [0.5171, 0.518],
   20: [0.5103, 0.7046],
 };
+// MediaPipe Tasks (tasks-vision 0.10.35 in Chromium, as `gstudio parity` runs it) with the lite
+// models on the same picture. The reference above matches the full models (Tasks with them: 0.0028);
+// the lite ones put the hand 0.031 from it, in Tasks as in the pipeline.
+const THUMBS_UP_TASKS_LITE: Record<number, [number, number]> = {
+  0: [0.6044, 0.7148],
+  4: [0.5374, 0.2464],
+  8: [0.5339, 0.5346],
+  20: [0.5049, 0.7197],
+};
+
+function worstPoint(landmarks: number[][], ref: Record<number, [number, number]>): number {
+  let maxErr = 0;
+  for (const [i, [x, y]] of Object.entries(ref)) {
+    const [lx, ly] = landmarks[Number(i)];
+    maxErr = Math.max(maxErr, Math.abs(lx - x), Math.abs(ly - y));
+  }
+  return maxErr;
+}
 
 describe.each(['full', 'lite'] as const)('hand pipeline (%s model) on still images', (model) => {
   let pipe: HandPipeline;
@@ -18,21 +36,21 @@ describe.each(['full', 'lite'] as const)('hand pipeline (%s model) on still imag
   });
   afterAll(() => pipe.dispose());
 
-  it('finds one right hand on thumbs_up.png within 0.03 of MediaPipe', async () => {
+  it('finds one right hand on thumbs_up.png where MediaPipe does', async () => {
     const img = await decodeImage(sharedData('images', 'thumbs_up.png'));
     const rec = await pipe.processFrame(img);
     expect(rec.hands.length).toBe(1);
     const hand = rec.hands[0];
     expect(hand.handedness).toBe('Right');
-    expect(hand.handednessScore).toBeGreaterThan(0.8);
+    // Tasks: 0.994 (full), 0.747 (lite).
+    expect(hand.handednessScore).toBeGreaterThan(model === 'full' ? 0.9 : 0.7);
     expect(hand.landmarks.length).toBe(21);
-    let maxErr = 0;
-    for (const [i, [x, y]] of Object.entries(THUMBS_UP_REFERENCE)) {
-      const [lx, ly] = hand.landmarks[Number(i)];
-      maxErr = Math.max(maxErr, Math.abs(lx - x), Math.abs(ly - y));
-    }
-    console.log(`thumbs_up (${model}): max landmark error ${maxErr.toFixed(4)}, handedness ${hand.handednessScore.toFixed(3)}, presence ${hand.score.toFixed(3)}`);
-    expect(maxErr).toBeLessThan(0.03);
+    const maxErr = worstPoint(hand.landmarks, THUMBS_UP_REFERENCE);
+    const liteErr = worstPoint(hand.landmarks, THUMBS_UP_TASKS_LITE);
+    console.log(`thumbs_up (${model}): max landmark error ${maxErr.toFixed(4)} (to Tasks lite ${liteErr.toFixed(4)}), handedness ${hand.handednessScore.toFixed(3)}, presence ${hand.score.toFixed(3)}`);
+    // Measured: full 0.0028 (Tasks 0.0028); lite 0.0311 (Tasks 0.0310) and 0.0006 from Tasks lite.
+    if (model === 'full') expect(maxErr).toBeLessThan(0.01);
+    else expect(liteErr).toBeLessThan(0.01);
     // Every landmark lies on the hand, inside the picture.
     for (const [x, y] of hand.landmarks) {
       expect(x).toBeGreaterThan(0.3);
@@ -44,20 +62,20 @@ describe.each(['full', 'lite'] as const)('hand pipeline (%s model) on still imag
 
   it('finds the front hand on two_hands_test.jpg, a right hand, and not the one behind it', async () => {
     // The data README gives MediaPipe's handedness score for its first hand on this photo: 0.7034.
-    // It does not reproduce with the @mediapipe/hands models: their palm detector finds only the
-    // front thumb (not the one behind it, even with 4 hands allowed), and the landmark model calls
-    // that hand Right with 0.991 (full) / 0.997 (lite). MediaPipe's figure comes from its Tasks
-    // hand landmarker (newer .task weights), which we cannot run in Node (DESIGN.md). So this
-    // asserts what these models do, measured 2026-12-02, and the gap is reported in bench/README.md.
+    // The @mediapipe/hands palm detector finds only the front hand (not the one behind it, even with
+    // 4 hands allowed). MediaPipe Tasks with these models calls it Right with 0.651 (full) / 0.943
+    // (lite), and so does the pipeline now that it crops as Tasks does (0.67 / 0.94; its earlier
+    // anti-aliased crops and upright palm regions gave 0.991 / 0.997).
     const img = await decodeImage(sharedData('images', 'two_hands_test.jpg'));
     const rec = await pipe.processFrame(img);
     expect(rec.hands.length).toBe(1);
     const [hand] = rec.hands;
     expect(hand.handedness).toBe('Right');
-    expect(hand.handednessScore).toBeGreaterThan(0.95);
-    // The front hand: its wrist at about (0.50, 0.69) of the picture, thumb tip above it.
-    expect(hand.landmarks[0][0]).toBeCloseTo(0.49, 1);
-    expect(hand.landmarks[0][1]).toBeCloseTo(0.69, 1);
+    if (model === 'full') expect(Math.abs(hand.handednessScore - 0.7034)).toBeLessThan(0.08);
+    else expect(hand.handednessScore).toBeGreaterThan(0.9);
+    // The front hand: its wrist where Tasks puts it, (0.484, 0.742) full / (0.475, 0.696) lite; thumb tip above it.
+    const wrist = model === 'full' ? [0.484, 0.742] : [0.475, 0.696];
+    expect(Math.hypot(hand.landmarks[0][0] - wrist[0], hand.landmarks[0][1] - wrist[1])).toBeLessThan(0.01);
     expect(hand.landmarks[4][1]).toBeLessThan(0.35);
   });
 });
@@ -65,15 +83,17 @@ describe.each(['full', 'lite'] as const)('hand pipeline (%s model) on still imag
 /**
  * gesture_none_*.jpg are "no gesture" photos of HaGRID, not photos without hands: looked at, each
  * shows a person with a raised hand (a thumb down in 1 and 3, an index up in 2) and, in 3, a second
- * hand resting at the waist. The pipeline finds exactly those hands, where they are, with the
- * handedness of the person (image x grows to the person's left): no false hand.
+ * hand resting at the waist. The pipeline finds exactly those hands, where they are, no false hand,
+ * with the handedness MediaPipe Tasks gives them with the same models (`tasks`: its score, full /
+ * lite, measured in Chromium). That is the person's own side (image x grows to the person's left)
+ * except in 1, where MediaPipe calls the raised left hand (on the picture's right) Right.
  */
-const NONE_HANDS: Record<string, { handedness: 'Left' | 'Right'; wrist: [number, number] }[]> = {
-  'gesture_none_1.jpg': [{ handedness: 'Left', wrist: [0.61, 0.26] }],
-  'gesture_none_2.jpg': [{ handedness: 'Right', wrist: [0.16, 0.36] }],
+const NONE_HANDS: Record<string, { handedness: 'Left' | 'Right'; wrist: [number, number]; tasks: Record<'full' | 'lite', number> }[]> = {
+  'gesture_none_1.jpg': [{ handedness: 'Right', wrist: [0.61, 0.27], tasks: { full: 0.87, lite: 0.863 } }],
+  'gesture_none_2.jpg': [{ handedness: 'Right', wrist: [0.16, 0.37], tasks: { full: 0.994, lite: 0.973 } }],
   'gesture_none_3.jpg': [
-    { handedness: 'Left', wrist: [0.57, 0.39] }, // the raised thumb down, on the picture's right
-    { handedness: 'Right', wrist: [0.37, 0.77] }, // the hand on her waist, crossed over
+    { handedness: 'Left', wrist: [0.57, 0.4], tasks: { full: 0.988, lite: 0.578 } }, // the raised thumb down, on the picture's right
+    { handedness: 'Right', wrist: [0.37, 0.77], tasks: { full: 0.996, lite: 0.996 } }, // the hand on her waist, crossed over
   ],
 };
 
@@ -93,7 +113,7 @@ describe.each(['full', 'lite'] as const)('hand pipeline (%s model) on the "no ge
     for (const want of expected) {
       const near = found.filter((h) => Math.hypot(h.wrist[0] - want.wrist[0], h.wrist[1] - want.wrist[1]) < 0.03);
       expect(near.map((h) => h.handedness), `hand at ${want.wrist}`).toEqual([want.handedness]);
-      expect(near[0].score).toBeGreaterThan(0.7);
+      expect(Math.abs(near[0].score - want.tasks[model])).toBeLessThan(0.03);
     }
   });
 });
@@ -105,9 +125,14 @@ describe('hand pipeline (default model) on gesture photos', () => {
   });
   afterAll(() => pipe.dispose());
 
-  it.each(['call', 'four', 'rock'].flatMap((g) => [1, 2, 3].map((n) => `gesture_${g}_${n}.jpg`)))('finds a hand in %s', async (name) => {
+  // A hand is visible in each, but MediaPipe Tasks with the full models finds none in
+  // gesture_four_3.jpg (palm score 0.504, then hand presence 0.40 < 0.5), and neither does the
+  // pipeline, which crops as Tasks does (the lite models find it, in both).
+  const missedByMediaPipe = new Set(['gesture_four_3.jpg']);
+  it.each(['call', 'four', 'rock'].flatMap((g) => [1, 2, 3].map((n) => `gesture_${g}_${n}.jpg`)))('finds a hand in %s as MediaPipe does', async (name) => {
     const img = await decodeImage(sharedData('images', name));
     const rec = await pipe.processFrame(img);
+    if (missedByMediaPipe.has(name)) return expect(rec.hands.length).toBe(0);
     expect(rec.hands.length).toBeGreaterThanOrEqual(1);
     for (const [x, y] of rec.hands[0].landmarks) {
       expect(x).toBeGreaterThan(-0.05);
@@ -154,7 +179,8 @@ describe('hand pipeline on the test video', () => {
     expect(withHand / frames).toBeGreaterThanOrEqual(0.98);
     expect(right / withHand).toBeGreaterThanOrEqual(0.95);
     // The data README: MediaPipe's mean handedness score of the right hand is about 0.95. The full
-    // model gives 0.952 here (tracking, 2 hands); the lite model is less sure of it (0.90 measured).
+    // model gives 0.960 here (tracking, 2 hands); the lite model 0.940 (0.90 before the palm regions
+    // and crops followed Tasks).
     const meanRight = rightScore / right;
     console.log(`video (${model}): mean handedness score of the right hand ${meanRight.toFixed(4)}`);
     if (model === 'full') expect(Math.abs(meanRight - 0.95)).toBeLessThan(0.02);

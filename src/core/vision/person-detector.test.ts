@@ -72,16 +72,19 @@ describe('hand pipeline with person regions', () => {
       }
     }
     expect(pipe.stats.personDetectionRuns).toBe(1);
-    // The same front hand the whole-frame search finds (hand-pipeline.test.ts), a right hand: the
-    // person crop changes neither which hand it is nor where (MediaPipe's 0.7034 for its first hand
-    // does not reproduce with these models: see there).
+    // The same front hand the whole-frame search finds (hand-pipeline.test.ts), a right hand, as
+    // MediaPipe Tasks finds it in the person crop as a picture of its own (the notebook's way):
+    // Right 0.896, wrist at (0.494, 0.742) of the frame; here 0.916 and within 0.006 of it.
     expect(rec.hands.map((h) => h.handedness)).toEqual(['Right']);
-    expect(rec.hands[0].handednessScore).toBeGreaterThan(0.95);
-    expect(Math.hypot(rec.hands[0].landmarks[0][0] - 0.5, rec.hands[0].landmarks[0][1] - 0.7)).toBeLessThan(0.03);
+    expect(rec.hands[0].handednessScore).toBeGreaterThan(0.85);
+    expect(Math.hypot(rec.hands[0].landmarks[0][0] - 0.494, rec.hands[0].landmarks[0][1] - 0.742)).toBeLessThan(0.015);
   });
 
   it('finds the hands of the "no gesture" photos inside the person box, with their handedness', async () => {
-    const expected: Record<string, string[]> = { 'gesture_none_1.jpg': ['Left'], 'gesture_none_2.jpg': ['Right'], 'gesture_none_3.jpg': ['Left', 'Right'] };
+    // As MediaPipe Tasks finds them in each person crop taken as a picture (the notebook's way).
+    // In none_2 the raised hand reaches out of the person box: Tasks finds no hand in the crop
+    // (either model), and neither does the pipeline, whose palm search sees what Tasks sees.
+    const expected: Record<string, string[]> = { 'gesture_none_1.jpg': ['Left'], 'gesture_none_2.jpg': [], 'gesture_none_3.jpg': ['Left', 'Right'] };
     for (const [name, hands] of Object.entries(expected)) {
       const rec = await pipe.processFrame(await decodeImage(sharedData('images', name)));
       expect(rec.persons.length, name).toBe(1);

@@ -44,10 +44,12 @@ describe('transformRect', () => {
 });
 
 describe('palmToHandRect', () => {
-  it('expands a palm pointing right towards its fingers (to the right)', () => {
-    // Wrist (kp 0) left of the middle-finger MCP (kp 2): turned π/2; shifted half the 60 px side along it.
+  it('expands a palm towards its fingers, turned as MediaPipe Tasks turns it (target 90 rad)', () => {
+    // Wrist (kp 0) left of the middle-finger MCP (kp 2): the vector's angle is 0, so the rotation
+    // is 90 rad normalised, 90 - 28π = 2.035406 (π/2 + 0.464609, 26.6° past pointing right);
+    // shifted half the 60 px side along the rect's turned y axis: (30·sin, -30·cos) of it.
     const kps: Point[] = [{ x: 100, y: 130 }, { x: 0, y: 0 }, { x: 140, y: 130 }];
-    close(palmToHandRect({ xMin: 100, yMin: 100, xMax: 140, yMax: 160 }, kps), { cx: 150, cy: 130, width: 156, height: 156, rotation: PI / 2 });
+    close(palmToHandRect({ xMin: 100, yMin: 100, xMax: 140, yMax: 160 }, kps), { cx: 146.819900, cy: 143.442208, width: 156, height: 156, rotation: 2.035406 });
   });
 });
 

@@ -36,6 +36,15 @@ export interface RectTransform {
   squareLong: boolean;
 }
 
+/**
+ * Palm -> hand region rotation target. MediaPipe Tasks' HandDetectorGraph sets it with
+ * `set_rotation_vector_target_angle(90)`, a field in radians (the legacy graph used
+ * `rotation_vector_target_angle_degrees: 90`): 90 rad, i.e. 116.6°, so Tasks turns every palm
+ * region 26.6° past upright. Its expected landmarks come from that region: with π/2 here,
+ * thumbs_up.png was 0.0176 off them (full model), with 90 rad 0.0028, as Tasks itself.
+ */
+export const PALM_TARGET_ANGLE = 90;
+
 /** Palm detection -> hand region: MediaPipe's palm_detection_detection_to_roi. */
 export const PALM_TO_HAND: RectTransform = { scaleX: 2.6, scaleY: 2.6, shiftX: 0, shiftY: -0.5, squareLong: true };
 /** Landmarks -> next frame's region: MediaPipe's hand_landmark_landmarks_to_roi. */
@@ -66,7 +75,7 @@ export function palmToHandRect(box: { xMin: number; yMin: number; xMax: number; 
     cy: (box.yMin + box.yMax) / 2,
     width: box.xMax - box.xMin,
     height: box.yMax - box.yMin,
-    rotation: rotationFromVector(keypoints[0], keypoints[2]),
+    rotation: rotationFromVector(keypoints[0], keypoints[2], PALM_TARGET_ANGLE),
   };
   return transformRect(raw, PALM_TO_HAND);
 }
