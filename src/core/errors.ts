@@ -33,6 +33,26 @@ export class UnreadableVideoError extends StudioError {
   }
 }
 
+/**
+ * ffmpeg was stopped on a clip: no frame for `seconds` (`stall`), or the whole clip took more than
+ * `seconds` of its time (`total`). Still an unreadable video: the clip is recorded as failed and the run goes on.
+ */
+export class DecodeTimeLimitError extends UnreadableVideoError {
+  constructor(
+    path: string,
+    readonly limit: 'stall' | 'total',
+    readonly seconds: number,
+    readonly framesDelivered: number,
+  ) {
+    super(
+      path,
+      limit === 'stall'
+        ? `ffmpeg delivered no frame for ${seconds} s after frame ${framesDelivered} and was stopped: the file may be built to hang decoders (GSTUDIO_DECODE_STALL_S sets the limit)`
+        : `decoding took more than ${seconds} s of ffmpeg's time and was stopped after frame ${framesDelivered}: the file may be built to keep decoders busy; if it is a real, long clip, raise the limit with GSTUDIO_DECODE_LIMIT_S`,
+    );
+  }
+}
+
 /** What is recorded beside a clip that failed: the record names the clip, so not its path again. */
 export function clipFailureReason(err: unknown): string {
   return err instanceof UnreadableVideoError ? err.reason : errorMessage(err);

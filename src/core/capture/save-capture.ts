@@ -6,6 +6,7 @@ import { StudioError } from '../errors';
 import { predictionVideo } from '../inference/project-predictions';
 import { importVideoFolder, type ProjectStore } from '../project';
 import { ffmpegPath } from '../video/binaries';
+import { LOCAL_FILES_ONLY, fileInput } from '../video/untrusted-input';
 
 const run = promisify(execFile);
 
@@ -26,7 +27,7 @@ export async function saveCapture(store: ProjectStore, uploadId: string, classNa
   const dest = join(root, className, name);
   const tmp = join(dirname(dest), `.${name}.part.mp4`);
   try {
-    await run(ffmpegPath(), ['-v', 'error', '-y', '-i', upload, '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', tmp]);
+    await run(ffmpegPath(), ['-v', 'error', '-y', ...LOCAL_FILES_ONLY, '-i', fileInput(upload), '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', tmp]);
   } catch (e) {
     rmSync(tmp, { force: true });
     // The upload stays where it is: nothing recorded is lost.

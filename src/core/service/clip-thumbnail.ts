@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { StudioError } from '../errors';
 import type { ProjectStore } from '../project';
 import { ffmpegPath } from '../video/binaries';
+import { LOCAL_FILES_ONLY, fileInput } from '../video/untrusted-input';
 import { resolveClipMedia, type MediaFile } from './media-file';
 
 // Thumbnails are made on demand by ffmpeg; a list scrolled fast asks for dozens at once.
@@ -28,7 +29,7 @@ function render(video: string, seconds: number, out: string): Promise<void> {
   return new Promise((resolve, reject) => {
     execFile(
       ffmpegPath(),
-      ['-v', 'error', '-y', '-ss', seconds.toFixed(2), '-i', video, '-frames:v', '1', '-vf', 'scale=112:-2', '-q:v', '6', tmp],
+      ['-v', 'error', '-y', '-ss', seconds.toFixed(2), ...LOCAL_FILES_ONLY, '-i', fileInput(video), '-frames:v', '1', '-vf', 'scale=112:-2', '-q:v', '6', tmp],
       { timeout: 30_000 },
       (err) => {
         if (err || !existsSync(tmp)) return reject(new StudioError('thumbnail', `No thumbnail for ${video}`));

@@ -1,8 +1,12 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CancelledError, UnreadableVideoError } from '../errors';
+import { CancelledError, DecodeTimeLimitError, UnreadableVideoError } from '../errors';
 import { ffmpegPath, ffprobePath } from './binaries';
+import { DecodeWatchdog, decodeLimitSeconds, decodeStallSeconds } from './decode-watchdog';
+import { LOCAL_FILES_ONLY, fileInput, referringFormatReason } from './untrusted-input';
+
+export { decodeLimitSeconds, decodeStallSeconds } from './decode-watchdog';
 
 /** One decoded frame: packed RGB, 3 bytes per pixel, rows without padding. */
 export interface RgbFrame {
@@ -39,16 +43,13 @@ export interface DecodeOptions {
   maxSide?: number;
   signal?: AbortSignal;
   /**
-   * ffmpeg is killed when it gives nothing (no frame, no log line) for this long while a frame is
-   * awaited (time spent by the caller on a frame does not count): a hostile file cannot hang a
-   * worker. Default GSTUDIO_DECODE_STALL_S or 60 s; ffprobe gets the same limit in all (10 s at least).
+   * ffmpeg is killed when it delivers no frame for this long while a frame is awaited (time spent
+   * by the caller on a frame does not count, log lines do not renew it): a hostile file cannot hang
+   * a worker. Default GSTUDIO_DECODE_STALL_S or 60 s; ffprobe gets the same limit in all (10 s at least).
    */
   stallSeconds?: number;
-}
-
-export function decodeStallSeconds(opts: { stallSeconds?: number } = {}): number {
-  const env = Number(process.env.GSTUDIO_DECODE_STALL_S);
-  return opts.stallSeconds ?? (Number.isFinite(env) && env > 0 ? env : 60);
+  /** ffmpeg's time for the whole clip, counted the same way. Default GSTUDIO_DECODE_LIMIT_S or scaled from the clip (`decodeLimitSeconds`). */
+  limitSeconds?: number;
 }
 
 const IMAGE_CODECS = new Set(['png', 'mjpeg', 'jpegls', 'bmp', 'webp', 'tiff', 'gif', 'ppm', 'pgm', 'pam']);
@@ -121,7 +122,7 @@ export async function probeVideo(path: string, opts: { maxSide?: number; stallSe
   }
   if (size === 0) fail(path, 'the file is empty (0 bytes)');
 
-  const args = ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', '-select_streams', 'v:0', `file:${abs}`];
+  const args = ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', '-select_streams', 'v:0', ...LOCAL_FILES_ONLY, fileInput(abs)];
   const out = await new Promise<string>((res, rej) => {
     // Probing a large file on a busy machine takes seconds: never less than 10 s.
     const limit = Math.max(10, decodeStallSeconds(opts));
@@ -137,6 +138,9 @@ export async function probeVideo(path: string, opts: { maxSide?: number; stallSe
   } catch {
     fail(path, 'ffprobe gave no readable answer');
   }
+  const formatName = String(json.format?.format_name ?? '');
+  const referring = referringFormatReason(formatName);
+  if (referring) fail(path, referring);
   const s = json.streams?.[0];
   if (!s || !(s.width > 0) || !(s.height > 0)) fail(path, 'it contains no video stream');
 
@@ -157,7 +161,6 @@ export async function probeVideo(path: string, opts: { maxSide?: number; stallSe
     height = Math.max(1, Math.round(height * k));
   }
   const codec = String(s.codec_name ?? '');
-  const formatName = String(json.format?.format_name ?? '');
   const isImage = IMAGE_CODECS.has(codec) && (/image2|_pipe|png|jpeg|webp/.test(formatName) || !s.duration);
   const duration = Number(s.duration ?? json.format?.duration);
   return {
@@ -210,7 +213,7 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
     // One thread per decode: the pool runs one ffmpeg per worker, and a system build's default
     // (threads per core, for decoder and filters) only fights the hand models for the cores.
     '-threads', '1', '-filter_threads', '1',
-    '-i', `file:${resolve(path)}`,
+    ...LOCAL_FILES_ONLY, '-i', fileInput(path),
     '-map', '0:v:0', '-an', '-sn',
     '-vf', `scale=${width}:${height}:flags=bilinear,showinfo`,
     '-vsync', 'passthrough',
@@ -250,24 +253,8 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
   });
   const onAbort = () => child.kill('SIGKILL');
   opts.signal?.addEventListener('abort', onAbort, { once: true });
-  // The watchdog runs only while a frame is awaited from ffmpeg, and any output resets it.
-  const stallMs = decodeStallSeconds(opts) * 1000;
-  let stalled = false;
-  let watchdog: NodeJS.Timeout | undefined;
-  let waiting = false;
-  const arm = () => {
-    waiting = true;
-    clearTimeout(watchdog);
-    watchdog = setTimeout(() => {
-      stalled = true;
-      child.kill('SIGKILL');
-    }, stallMs);
-  };
-  const disarm = () => {
-    waiting = false;
-    clearTimeout(watchdog);
-  };
-  child.stderr!.on('data', () => waiting && !stalled && arm());
+  // Runs while a frame is awaited from ffmpeg; only a delivered frame renews the stall budget.
+  const watchdog = new DecodeWatchdog(decodeStallSeconds(opts) * 1000, decodeLimitSeconds(info, opts) * 1000, () => child.kill('SIGKILL'));
 
   // The showinfo line for a frame is written before the frame itself, but the two pipes are
   // read independently, so a frame may arrive a moment before its timestamp.
@@ -286,9 +273,8 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
   let frame = new Uint8Array(frameBytes);
   let filled = 0;
   try {
-    arm();
+    watchdog.resume();
     for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
-      disarm();
       let off = 0;
       while (off < chunk.length) {
         const n = Math.min(frameBytes - filled, chunk.length - off);
@@ -298,18 +284,19 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
         if (filled === frameBytes) {
           if (index >= maxFrames) fail(path, `it decodes to more than ${maxFrames} frames, far more than the ${Math.round(declared)} it declares: stopped, as a file built to keep a decoder busy would be`);
           const time = await nextTime(index);
+          watchdog.frame();
           yield { index, time, width, height, data: frame };
+          watchdog.resume();
           index++;
           frame = new Uint8Array(frameBytes);
           filled = 0;
         }
       }
-      arm();
     }
     const code = await exited;
-    disarm();
+    watchdog.pause();
     if (opts.signal?.aborted) throw new CancelledError();
-    if (stalled) fail(path, `ffmpeg produced nothing for ${stallMs / 1000} s after frame ${index} and was stopped: the file may be built to hang decoders (GSTUDIO_DECODE_STALL_S sets the limit)`);
+    if (watchdog.tripped) throw new DecodeTimeLimitError(path, watchdog.tripped, watchdog.tripped === 'stall' ? watchdog.stallMs / 1000 : watchdog.limitMs / 1000, index);
     if (index === 0) {
       const cut = incomplete ? incompleteReason(`${incomplete}\n${stderrTail}`, path) : null;
       if (cut) fail(path, cut);
@@ -319,7 +306,7 @@ async function* decodeFrames(path: string, info: VideoInfo, opts: DecodeOptions)
     // A clip that breaks after some good frames keeps them, as the reference pipeline does
     // (it reads until the first failed read).
   } finally {
-    disarm();
+    watchdog.pause();
     opts.signal?.removeEventListener('abort', onAbort);
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
