@@ -26,7 +26,7 @@ import { ReduceOnPlateau } from './reduce-on-plateau';
 import { runFiles } from './run-files';
 import { chooseTrainStep, type TrainStep } from './step';
 import { loadTrainingState, saveTrainingState } from './training-state';
-import { augmentationOf, resumeKey, trainingOptionsSchema, type TrainingOptions, type TrainingOptionsInput } from './training-options';
+import { augmentationOf, legacyResumeKey, resumeKey, trainingOptionsSchema, type TrainingOptions, type TrainingOptionsInput } from './training-options';
 
 export interface BatchProgress {
   epoch: number;
@@ -212,7 +212,7 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
     if (o.resume) {
       const saved = loadTrainingState(files.state);
       if (saved) {
-        if (saved.state.optionsKey !== optionsKey) {
+        if (saved.state.optionsKey !== optionsKey && saved.state.optionsKey !== legacyResumeKey(o)) {
           throw new TrainingDataError(`${o.runDir} holds a run with other options; resume it with the same options, or train into a new run directory`);
         }
         model.params.load(Object.fromEntries(saved.state.params.map((p, i) => [p.name, { shape: p.shape, data: saved.weights[i] }])));

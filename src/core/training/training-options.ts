@@ -1,3 +1,4 @@
+import { relative, sep } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_AUGMENTATION } from '../dataset/augmentation';
 
@@ -59,9 +60,23 @@ export function augmentationOf(o: TrainingOptions) {
   return { ...DEFAULT_AUGMENTATION, ...o.augmentation };
 }
 
-/** The options that must match for a resume to continue the same run. */
+/**
+ * The options that must match for a resume to continue the same run. The data and split files are
+ * named from the run folder, so that a run, or an audit's fold, resumes in a project that moved or
+ * is opened from another mount (its files move with it); a data file moved alone still differs.
+ */
 export function resumeKey(o: TrainingOptions): string {
+  const fromRun = (path: string) => relative(o.runDir, path).split(sep).join('/');
+  return JSON.stringify({ ...resumeOptions(o), dataPath: fromRun(o.dataPath), splitPath: o.splitPath && fromRun(o.splitPath) });
+}
+
+/** The key as builds before `resumeKey` wrote it (absolute paths): such a checkpoint still resumes where it was made. */
+export function legacyResumeKey(o: TrainingOptions): string {
+  return JSON.stringify(resumeOptions(o));
+}
+
+function resumeOptions(o: TrainingOptions) {
   // How the math runs is not part of the run: a checkpoint continues with any kernel set.
   const { resume: _r, backend: _b, epochs: _e, runDir: _d, kernels: _k, threads: _t, ...rest } = o;
-  return JSON.stringify(rest);
+  return rest;
 }
