@@ -1,7 +1,8 @@
 import type Database from 'better-sqlite3';
-import { basename } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { AuditReport, type AuditInfo, type AuditQueueRow } from '../../api/audit';
 import { NotFoundError } from '../errors';
+import { fromStoredPath, toStoredPath } from './stored-path';
 
 export interface AuditClipRecord {
   clipId: number;
@@ -18,6 +19,7 @@ interface AuditRow {
   id: number;
   status: AuditInfo['status'];
   settings: string;
+  /** Absolute, where the project is now (stored relative to it: see `auditDirFromStored`). */
   audit_dir: string;
   report: string | null;
   error: string | null;
@@ -37,19 +39,36 @@ export const PENDING_AUDIT_CLIP = `a.flagged = 1 AND c.class_id = a.given_class_
 /** The latest finished audit's id (the one the review views show). */
 export const LATEST_AUDIT = "(SELECT MAX(id) FROM audits WHERE status = 'done')";
 
+/**
+ * An audit's folder where the project is now. Audits have always been made in the project's own
+ * `audits/` folder; builds before stored paths recorded it absolute, which names the project's old
+ * place once the project is moved or opened from another mount. Such a value is read as the folder
+ * of that name in this project's `audits/` (never the old place: a copy left there is another project's).
+ */
+export function auditDirFromStored(projectDir: string, stored: string): string {
+  if (isAbsolute(stored) && basename(dirname(stored)) === 'audits') return join(projectDir, 'audits', basename(stored));
+  return fromStoredPath(projectDir, stored);
+}
+
 /** Label audits and their per-clip scores, in the project's SQLite file. */
 export class AuditStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly projectDir: string,
+  ) {}
 
+  /** `auditDir` is recorded relative to the project (stored-path.ts), so the audit resumes where the project is opened. */
   create(settings: unknown, auditDir: string): number {
-    const info = this.db.prepare("INSERT INTO audits (status, settings, audit_dir, created_at) VALUES ('running', ?, ?, ?)").run(JSON.stringify(settings), auditDir, now());
+    const info = this.db
+      .prepare("INSERT INTO audits (status, settings, audit_dir, created_at) VALUES ('running', ?, ?, ?)")
+      .run(JSON.stringify(settings), toStoredPath(this.projectDir, auditDir), now());
     return Number(info.lastInsertRowid);
   }
 
   row(id: number): AuditRow {
     const row = this.db.prepare('SELECT * FROM audits WHERE id = ?').get(id) as AuditRow | undefined;
     if (!row) throw new NotFoundError(`Audit ${id}`);
-    return row;
+    return { ...row, audit_dir: auditDirFromStored(this.projectDir, row.audit_dir) };
   }
 
   setStatus(id: number, status: AuditInfo['status'], error: string | null = null): void {

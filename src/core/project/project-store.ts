@@ -73,7 +73,7 @@ export class ProjectStore {
     readonly db: Database.Database,
   ) {
     this.labels = new LabelHistory(db);
-    this.audits = new AuditStore(db);
+    this.audits = new AuditStore(db, dir);
   }
 
   static create(dir: string, name?: string): ProjectStore {
