@@ -54,26 +54,40 @@ export function squeueStates(jobIds: string[]): TaskState[] {
 export function endedStates(jobIds: string[]): TaskState[] {
   if (jobIds.length === 0) return [];
   const acct = runSlurm('sacct', ['-n', '-P', '-X', '-j', jobIds.join(','), '-o', 'JobID,State,ExitCode'], { allowFailure: true });
-  if (acct.ok && acct.out.trim()) {
-    return acct.out
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => {
-        const [id, state, exitCode] = line.split('|');
-        const task = /_(\d+)$/.exec(id);
-        return { id, arrayTask: task ? Number(task[1]) : null, state: state.split(' ')[0], reason: '', exitCode };
-      });
-  }
+  if (acct.ok && acct.out.trim()) return parseSacct(acct.out);
   const states: TaskState[] = [];
   for (const jobId of jobIds) {
     const r = runSlurm('scontrol', ['show', 'job', '-o', jobId], { allowFailure: true });
-    if (!r.ok) continue;
-    for (const line of r.out.split('\n').filter(Boolean)) {
+    if (r.ok) states.push(...parseScontrolJobs(r.out));
+  }
+  return states;
+}
+
+/**
+ * `sacct -n -P -X -o JobID,State,ExitCode` lines: "123_4|COMPLETED|0:0", "123_2|CANCELLED by 1000|0:15",
+ * "123_[5-8]|PENDING|0:0" (array tasks not started yet), "124|FAILED|1:0".
+ */
+export function parseSacct(out: string): TaskState[] {
+  return out
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const [id, state = '', exitCode] = line.split('|');
+      const task = /_(\d+)$/.exec(id);
+      return { id, arrayTask: task ? Number(task[1]) : null, state: state.split(' ')[0], reason: '', exitCode };
+    });
+}
+
+/** `scontrol show job -o` lines (one per job or array task): "JobId=125 ArrayJobId=123 ArrayTaskId=2 … JobState=FAILED Reason=NonZeroExitCode …". */
+export function parseScontrolJobs(out: string): TaskState[] {
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
       const field = (k: string) => new RegExp(`(?:^| )${k}=(\\S*)`).exec(line)?.[1] ?? '';
       const task = field('ArrayTaskId');
       const arrayTask = /^\d+$/.test(task) ? Number(task) : null;
-      states.push({ id: arrayTask !== null ? `${field('ArrayJobId')}_${task}` : field('JobId'), arrayTask, state: field('JobState'), reason: field('Reason'), exitCode: field('ExitCode') });
-    }
-  }
-  return states;
+      return { id: arrayTask !== null ? `${field('ArrayJobId')}_${task}` : field('JobId'), arrayTask, state: field('JobState'), reason: field('Reason'), exitCode: field('ExitCode') };
+    });
 }
