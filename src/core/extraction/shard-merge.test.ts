@@ -41,6 +41,19 @@ describe('shards', () => {
     expect(() => parseShard('auto', {})).toThrow(/SLURM_ARRAY_TASK_ID .* not set/);
     expect(partFileFor('/p/keypoints.h5', { index: 2, count: 8 })).toBe('/p/keypoints.part-2-of-8.h5');
   });
+
+  it('auto is the task\'s place in a stepped array, and a list of ids is refused, not guessed', () => {
+    // What SLURM 22.05 sets (measured on the local cluster): --array=1-9:2 and --array=2-8:3.
+    const task = (id: number, o: { count: number; min: number; max: number; step: number }) =>
+      parseShard('auto', { SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_COUNT: String(o.count), SLURM_ARRAY_TASK_MIN: String(o.min), SLURM_ARRAY_TASK_MAX: String(o.max), SLURM_ARRAY_TASK_STEP: String(o.step) });
+    expect([1, 3, 5, 7, 9].map((id) => task(id, { count: 5, min: 1, max: 9, step: 2 }).index)).toEqual([1, 2, 3, 4, 5]);
+    expect([2, 5, 8].map((id) => task(id, { count: 3, min: 2, max: 8, step: 3 }))).toEqual([1, 2, 3].map((index) => ({ index, count: 3 })));
+    // --array=1,2,7 and --array=3,5,7: SLURM says step 1, so the ids' places are unknown.
+    expect(() => task(7, { count: 3, min: 1, max: 7, step: 1 })).toThrow(/task 7 of an array of 3 tasks, ids 1 to 7 by 1\): the array is not an evenly stepped range .*--array=1-N, or give each task --shard I\/N/);
+    expect(() => task(3, { count: 3, min: 3, max: 7, step: 1 })).toThrow(/not an evenly stepped range/);
+    // A single task resubmitted with --array=3 is an array of one: the whole set, as auto means.
+    expect(task(3, { count: 1, min: 3, max: 3, step: 1 })).toEqual({ index: 1, count: 1 });
+  });
 });
 
 describe('merge', () => {

@@ -26,22 +26,39 @@ export function inShard(relPath: string, shard: Shard): boolean {
 const SHARD_RE = /^(\d+)\/(\d+)$/;
 
 /**
- * `I/N` (1 <= I <= N), or `auto` inside a SLURM array task: the task's place in the array
- * (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN + 1) of SLURM_ARRAY_TASK_COUNT.
+ * `I/N` (1 <= I <= N), or `auto` inside a SLURM array task: the task's place in the array of
+ * SLURM_ARRAY_TASK_COUNT, from its id, the array's first id and step (`--array=1-9:2` is ids 1,3,5,7,9:
+ * five shards; SLURM 22.05 sets MIN 1, MAX 9, STEP 2).
  */
 export function parseShard(text: string, env: NodeJS.ProcessEnv = process.env): Shard {
-  if (text === 'auto') {
-    const id = Number(env.SLURM_ARRAY_TASK_ID);
-    const count = Number(env.SLURM_ARRAY_TASK_COUNT);
-    const min = env.SLURM_ARRAY_TASK_MIN === undefined ? 1 : Number(env.SLURM_ARRAY_TASK_MIN);
-    if (env.SLURM_ARRAY_TASK_ID === undefined || !Number.isInteger(id) || !Number.isInteger(count) || !Number.isInteger(min) || count < 1) {
-      throw new InvalidInputError('--shard auto reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, which are not set: run it inside a SLURM array job (sbatch --array), or give --shard I/N');
-    }
-    return checked({ index: id - min + 1, count }, `--shard auto (task ${id} of an array of ${count} from ${min})`);
-  }
+  if (text === 'auto') return shardOfArrayTask(env);
   const m = SHARD_RE.exec(text.trim());
   if (!m) throw new InvalidInputError(`--shard must be I/N (e.g. 2/8: the second of eight slices) or auto, not "${text}"`);
   return checked({ index: Number(m[1]), count: Number(m[2]) }, `--shard ${text}`);
+}
+
+const int = (v: string | undefined, fallback: number) => (v === undefined || v === '' ? fallback : Number(v));
+
+function shardOfArrayTask(env: NodeJS.ProcessEnv): Shard {
+  const id = int(env.SLURM_ARRAY_TASK_ID, NaN);
+  const count = int(env.SLURM_ARRAY_TASK_COUNT, NaN);
+  if (!Number.isInteger(id) || !Number.isInteger(count) || count < 1) {
+    throw new InvalidInputError('--shard auto reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT, which are not set: run it inside a SLURM array job (sbatch --array), or give --shard I/N');
+  }
+  const min = int(env.SLURM_ARRAY_TASK_MIN, 1);
+  const step = int(env.SLURM_ARRAY_TASK_STEP, 1);
+  // Without MAX (older SLURM), the array is taken as the evenly stepped one it would be.
+  const max = int(env.SLURM_ARRAY_TASK_MAX, min + step * (count - 1));
+  const what = `--shard auto (task ${id} of an array of ${count} tasks, ids ${min} to ${max} by ${step})`;
+  if (![min, step, max].every(Number.isInteger) || step < 1) throw new InvalidInputError(`${what}: SLURM's array variables are not whole numbers; give --shard I/N`);
+  // A list such as --array=1,2,7 (SLURM says step 1, max 7 for three tasks) does not say which place
+  // each id has among the others: refuse rather than extract some slice twice and another never.
+  if (max !== min + step * (count - 1) || (id - min) % step !== 0 || id < min || id > max) {
+    throw new InvalidInputError(
+      `${what}: the array is not an evenly stepped range (--array=A-B or A-B:S), so this task's shard cannot be told from it; submit the array as --array=1-N, or give each task --shard I/N`,
+    );
+  }
+  return checked({ index: (id - min) / step + 1, count }, what);
 }
 
 function checked(s: Shard, what: string): Shard {
