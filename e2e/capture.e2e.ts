@@ -82,8 +82,7 @@ describe('Capture view', () => {
       await page.getByLabel('Length').selectOption('hold');
       await page.locator('body').click({ position: { x: 5, y: 5 } });
       await page.keyboard.down('Space');
-      // Recording is shown once the encoder has started (a second or more on a loaded machine).
-      await page.getByText('● Recording: release to stop').waitFor({ timeout: 30_000 });
+      await page.getByText('● Recording: release to stop').waitFor({ timeout: 10_000 });
       await page.waitForTimeout(1_600);
       await page.keyboard.up('Space');
       await expect.poll(() => page.getByRole('list', { name: 'Recorded clips' }).getByRole('listitem').count(), { timeout: 90_000 }).toBe(2);

@@ -93,7 +93,7 @@ export abstract class FusedStepBase implements TrainStep {
 
   /** Writes slice k's inputs (the batch's sequences starts[k]..+sizes[k]) and draws the dropout masks. */
   protected abstract writeInputs(batch: StepBatch, sizes: number[], starts: number[]): void;
-  /** Calls made once a step on the calling thread before the slices run (packing the weights). */
+  /** Independent calls made once a step before the slices run (packing the weights), shared out over the threads. */
   protected abstract prepare(): Call[];
   /** The calls of slice k (B sequences) of a batch of n: forward, loss into out(k), backward into grad(·, k). */
   protected abstract slicePlan(k: number, B: number, n: number): Call[];
@@ -109,7 +109,10 @@ export abstract class FusedStepBase implements TrainStep {
     state.set(dropoutRng.getState());
     this.writeInputs(batch, sizes, starts);
     dropoutRng.setState([state[0], state[1], state[2], state[3]]);
-    this.mem.run(this.prepare());
+    // The weights packed for this step, their calls shared out over the threads (each is independent).
+    const prepare = this.prepare();
+    const parts = this.threads ? this.threadCount : 1;
+    this.runParallel(Array.from({ length: Math.min(parts, prepare.length) }, (_, t) => prepare.filter((_, i) => i % parts === t)));
     this.runParallel(sizes.map((B, k) => this.cachedPlan(k, B, n)));
     // AdamW over the summed gradients (adamw.ts's arithmetic), its parameter ranges in parallel.
     const o = this.optimizer;
@@ -117,7 +120,6 @@ export abstract class FusedStepBase implements TrainStep {
     const bc1 = 1 - Math.pow(o.beta1, o.step);
     const bc2 = 1 - Math.pow(o.beta2, o.step);
     this.mem.f32(this.scalars, 9).set([o.lr, 1 - o.lr * o.weightDecay, o.beta1, o.beta2, 1 - o.beta1, 1 - o.beta2, bc1, bc2, o.eps]);
-    const parts = this.threads ? this.threadCount : 1;
     const quads = this.paramFloats / 4;
     this.runParallel(
       Array.from({ length: parts }, (_, i): Call[] => [
