@@ -40,7 +40,10 @@ export class Parameters {
       const w = weights[name];
       if (!w) throw new Error(`the checkpoint lacks weight "${name}"`);
       if (w.shape.join() !== v.shape.join()) throw new Error(`weight "${name}" has shape [${w.shape}], the model needs [${v.shape}]`);
-      v.assign(tf.tensor(w.data, v.shape, 'float32'));
+      // The tensor made to assign from is not kept (a tidy would not see it after the loop either).
+      const t = tf.tensor(w.data, v.shape, 'float32');
+      v.assign(t);
+      t.dispose();
     }
   }
 

@@ -71,7 +71,8 @@ export class AdamW {
   setState(s: AdamWState): void {
     this.step = s.step;
     this.lr = s.lr;
-    [...this.m, ...this.v].forEach((t, i) => t.assign(tf.tensor(s.moments[i], t.shape, 'float32')));
+    // In a tidy: the tensors made to assign from would otherwise stay (the fused step sets the state every epoch).
+    tf.tidy(() => [...this.m, ...this.v].forEach((t, i) => t.assign(tf.tensor(s.moments[i], t.shape, 'float32'))));
   }
 
   dispose(): void {
