@@ -1,17 +1,10 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { augmentSequence } from '../dataset/augmentation';
-import { batchIndices, gatherBatch } from '../dataset/batches';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { SeededRandom } from '../dataset/seeded-random';
-import { journalDirFor, journalWriter } from '../dataset/clip-journal';
-import { readSequenceFile, type SequenceFile } from '../dataset/sequence-file-reader';
-import { recoverJournal } from '../dataset/sequence-file-writer';
-import { packSequences, type SequenceSet } from '../dataset/sequence-set';
-import { loadSplit, saveSplit, splitDataset, type DatasetSplit } from '../dataset/split';
-import { CancelledError, StudioError, TrainingDataError } from '../errors';
+import type { SequenceFile } from '../dataset/sequence-file-reader';
+import type { SequenceSet } from '../dataset/sequence-set';
+import { TrainingDataError } from '../errors';
 import { classificationReport, macroF1, accuracy, type EvaluationReport } from '../evaluation/classification-metrics';
 import { clipPredictions, predictSet, type ClipPrediction } from '../evaluation/predictions';
-import { confusionMatrixSvg, lineChartSvg } from '../evaluation/svg-charts';
 import { createClassifier } from '../models/create-classifier';
 import type { KernelSet } from '../models/kernels/kernel-set';
 import { chooseKernels } from '../models/kernels/choose-kernels';
@@ -24,6 +17,9 @@ import { EarlyStopping } from './early-stopping';
 import { writeMetricsCsv, type EpochMetrics } from './metrics-log';
 import { ReduceOnPlateau } from './reduce-on-plateau';
 import { runFiles } from './run-files';
+import { writeRunPictures } from './run-pictures';
+import { trainEpoch, type RunRandom } from './train-epoch';
+import { loadTrainingData } from './training-data';
 import { chooseTrainStep, type TrainStep } from './step';
 import { loadTrainingState, saveTrainingState } from './training-state';
 import { augmentationOf, legacyResumeKey, resumeKey, trainingOptionsSchema, type TrainingOptions, type TrainingOptionsInput } from './training-options';
@@ -107,33 +103,6 @@ function extractionOf(file: SequenceFile): ModelMetadata['extraction'] {
   };
 }
 
-function checkClasses(file: SequenceFile): void {
-  const counts = new Map<number, number>();
-  for (const c of file.clips) counts.set(c.label, (counts.get(c.label) ?? 0) + 1);
-  if (counts.size < 2) {
-    const only = file.classNames[[...counts.keys()][0]];
-    throw new TrainingDataError(`${file.path} has clips of one class only ("${only}"); a classifier needs at least two classes: add clips of another class`);
-  }
-}
-
-function drawOrLoadSplit(o: TrainingOptions, file: SequenceFile, splitPath: string, warnings: string[]): { split: DatasetSplit; stratified: boolean | null; reused: boolean } {
-  const keys = file.clips.map((c) => c.key);
-  if (o.splitPath) return { split: loadSplit(o.splitPath, keys), stratified: null, reused: true };
-  if (o.resume && existsSync(splitPath)) return { split: loadSplit(splitPath, keys), stratified: null, reused: true };
-  const result = splitDataset(
-    file.clips.map((c) => ({ key: c.key, label: c.label, group: contentGroup(c.data) })),
-    { valFraction: o.valFraction, testFraction: o.testFraction, seed: o.seed },
-  );
-  warnings.push(...result.warnings);
-  return { split: result.split, stratified: result.stratified, reused: false };
-}
-
-/** Identical sequences (a video copied twice) share a group; all-zero ones (no hands seen) do not. */
-function contentGroup(data: Float32Array): string | undefined {
-  if (data.every((v) => v === 0)) return undefined;
-  return createHash('sha1').update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest('hex');
-}
-
 /**
  * Trains a classifier on a keypoint HDF5 file: the reference loop (PIPELINE.md §5-§8) with AdamW,
  * reduce-on-plateau and early stopping on validation macro F1, the best checkpoint kept, one metrics
@@ -148,23 +117,9 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
   const kernels = callbacks.kernels ?? chooseKernels(o.kernels, backend.backend, o.threads);
   const warnings: string[] = [];
 
-  // Clips an interrupted extraction finished belong in the file before it is read.
-  const writer = journalWriter(journalDirFor(o.dataPath));
-  if (writer !== null) throw new StudioError('busy', `An extraction (process ${writer}) is still writing ${o.dataPath}: train when it is done`);
-  const merged = await recoverJournal(o.dataPath);
-  if (merged > 0) warnings.push(`${merged} clip(s) that an interrupted extraction finished were merged into ${o.dataPath}`);
-  const file = await readSequenceFile(o.dataPath);
-  warnings.push(...file.warnings);
-  checkClasses(file);
   mkdirSync(o.runDir, { recursive: true });
-  const { split, stratified, reused } = drawOrLoadSplit(o, file, files.split, warnings);
-  saveSplit(files.split, split);
-  const pack = (keys: string[]) => packSequences(file.clips, keys, file.seqLen, file.numFeatures);
-  const trainSet = pack(split.train);
-  const valSet = pack(split.val);
-  const testSet = pack(split.test);
+  const { file, split, stratified, reused, trainSet, valSet, testSet } = await loadTrainingData(o, files.split, warnings);
   const numClasses = file.classNames.length;
-  if (trainSet.keys.length === 0) throw new TrainingDataError('the training split is empty; add clips');
 
   const spec: ModelSpec = {
     type: o.model,
@@ -178,9 +133,7 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
   };
   const master = new SeededRandom(o.seed);
   const initSeed = master.nextUint32();
-  let shuffleRng = master.fork(1);
-  let dropoutRng = master.fork(2);
-  let augmentRng = master.fork(3);
+  const random: RunRandom = { shuffle: master.fork(1), dropout: master.fork(2), augment: master.fork(3) };
   const model = createClassifier(spec, initSeed, kernels);
   const optimizer = new AdamW(model.params.list(), { lr: o.lr, weightDecay: o.weightDecay });
   const plateau = new ReduceOnPlateau({ factor: o.lrFactor, patience: o.lrPatience, minLr: o.minLr });
@@ -217,9 +170,9 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
         }
         model.params.load(Object.fromEntries(saved.state.params.map((p, i) => [p.name, { shape: p.shape, data: saved.weights[i] }])));
         optimizer.setState({ step: saved.state.optimizerStep, lr: saved.state.lr, moments: saved.moments });
-        shuffleRng = new SeededRandom(saved.state.rng.shuffle);
-        dropoutRng = new SeededRandom(saved.state.rng.dropout);
-        augmentRng = new SeededRandom(saved.state.rng.augment);
+        random.shuffle = new SeededRandom(saved.state.rng.shuffle);
+        random.dropout = new SeededRandom(saved.state.rng.dropout);
+        random.augment = new SeededRandom(saved.state.rng.augment);
         plateau.setState(saved.state.plateau);
         early.setState(saved.state.early);
         rows = saved.state.rows;
@@ -241,23 +194,7 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
     let stoppedEarly = early.shouldStop && rows.length > 0;
     for (let epoch = startEpoch; epoch <= o.epochs && !stoppedEarly; epoch++) {
       const epochStart = performance.now();
-      const batches = batchIndices(trainSet.keys.length, o.batchSize, shuffleRng);
-      let lossSum = 0;
-      let correct = 0;
-      let done = 0;
-      for (let b = 0; b < batches.length; b++) {
-        // The batches are synchronous: yield so that a cancel message is seen within one batch.
-        if (callbacks.signal) await new Promise((r) => setImmediate(r));
-        if (callbacks.signal?.aborted) throw new CancelledError(`Training cancelled during epoch ${epoch}; ${epoch - 1} finished epoch(s) are saved: resume to continue`);
-        const batch = gatherBatch(trainSet, batches[b], augment ? (seq) => augmentSequence(seq, trainSet.seqLen, trainSet.numFeatures, augmentRng, augment) : undefined);
-        const n = batches[b].length;
-        const { loss, hits } = stepper.step({ x: batch.x, y: batch.y, n }, dropoutRng);
-        lossSum += loss * n;
-        correct += hits;
-        done += n;
-        const seconds = (performance.now() - epochStart) / 1000;
-        callbacks.onBatch?.({ epoch, epochs: o.epochs, batch: b + 1, batches: batches.length, done, total: trainSet.keys.length, samplesPerSecond: done / Math.max(seconds, 1e-9), loss });
-      }
+      const { lossSum, correct, done } = await trainEpoch({ epoch, epochs: o.epochs, set: trainSet, batchSize: o.batchSize, stepper, random, augment, signal: callbacks.signal, onBatch: callbacks.onBatch });
       trainSeconds.value += (performance.now() - epochStart) / 1000;
       samplesTrained += done;
       // The model's weights as the last step left them, before they are evaluated and saved.
@@ -286,7 +223,7 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
           optionsKey,
           optimizerStep: optimizer.step,
           lr: optimizer.lr,
-          rng: { shuffle: shuffleRng.getState(), dropout: dropoutRng.getState(), augment: augmentRng.getState() },
+          rng: { shuffle: random.shuffle.getState(), dropout: random.dropout.getState(), augment: random.augment.getState() },
           plateau: plateau.getState(),
           early: early.getState(),
           rows,
@@ -320,16 +257,7 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
     } finally {
       best.dispose();
     }
-    writeFileSync(files.lossCurves, lineChartSvg('Loss', 'epoch', [
-      { name: 'train loss', values: rows.map((r) => r.train_loss), color: '#1f77b4' },
-      { name: 'validation loss', values: rows.map((r) => r.val_loss), color: '#ff7f0e' },
-    ]));
-    writeFileSync(files.accuracyCurves, lineChartSvg('Accuracy and validation macro F1', 'epoch', [
-      { name: 'train accuracy', values: rows.map((r) => r.train_acc), color: '#1f77b4' },
-      { name: 'validation accuracy', values: rows.map((r) => r.val_acc), color: '#ff7f0e' },
-      { name: 'validation F1', values: rows.map((r) => r.val_f1), color: '#2ca02c' },
-    ], { yMin: 0, yMax: 1 }));
-    writeFileSync(files.confusionMatrix, confusionMatrixSvg(test.report.confusion_matrix, file.classNames));
+    writeRunPictures(files, rows, test.report.confusion_matrix, file.classNames);
     const lastEpoch = rows.length ? rows[rows.length - 1].epoch : 0;
     const summary: TrainingSummary = {
       status: stoppedEarly && lastEpoch < o.epochs ? 'early_stopped' : 'completed',
