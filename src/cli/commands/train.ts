@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { InvalidInputError } from '../../core/errors';
+import { engineText } from '../../core/training/step';
 import { train } from '../../core/training/train';
 import { trainingProgress } from '../../core/training/training-progress';
 import { withProgress } from '../in-process-job';
@@ -104,7 +105,7 @@ export function registerTrain(program: Command): void {
       const s = result.summary;
       for (const w of s.warnings) console.log(`Note: ${w}`);
       console.log(
-        `${s.status === 'early_stopped' ? 'Stopped early' : 'Finished'} after ${s.epochsRun} epochs on ${s.backend.backend} with the ${s.kernels} kernels (${s.trainSamplesPerSecond.toFixed(0)} samples/s); ` +
+        `${s.status === 'early_stopped' ? 'Stopped early' : 'Finished'} after ${s.epochsRun} epochs on ${s.backend.backend} with ${engineText(s.kernels, s.engine)} (${s.trainSamplesPerSecond.toFixed(0)} samples/s); ` +
           `best epoch ${s.bestEpoch}, val macro F1 ${s.bestValF1.toFixed(4)}`,
       );
       console.log(`Test: accuracy ${s.test.accuracy.toFixed(4)}, macro F1 ${s.test.macro_f1.toFixed(4)} (${s.split.test} clips)`);

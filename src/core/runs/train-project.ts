@@ -7,6 +7,7 @@ import type { JobContext } from '../jobs/job-context';
 import { trainingProgress } from '../training/training-progress';
 import { ProjectStore, projectFiles, type PredictionRecord } from '../project';
 import { train, type TrainingSummary } from '../training/train';
+import { engineText } from '../training/step';
 import { syncLabelsToKeypoints } from './sync-labels';
 
 export const TrainProjectParams = z.object({
@@ -67,8 +68,8 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
     ctx.progress({ done: total, total, message: 'Predicting every clip with the best model' });
     await storePredictions(store, run.id, run.run_dir);
     ctx.progress({ done: total, total, message: `Done: test accuracy ${result.summary.test.accuracy.toFixed(3)}, macro F1 ${result.summary.test.macro_f1.toFixed(3)}` });
-    // The run list's backend column names the kernel set too (the Training view shows it as is).
-    store.setRunStatus(run.id, 'done', { backend: `${result.summary.backend.backend} · ${result.summary.kernels} kernels`, summary: result.summary });
+    // The run list's backend column names the engine and its threads too (the Training view shows it as is).
+    store.setRunStatus(run.id, 'done', { backend: `${result.summary.backend.backend} · ${engineText(result.summary.kernels, result.summary.engine)}`, summary: result.summary });
     return result.summary;
   } catch (err) {
     const cancelled = ctx.signal.aborted || err instanceof CancelledError;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,9 @@ describe('train', () => {
     for (const f of ['loss_curves.svg', 'accuracy_curves.svg', 'confusion_matrix.svg']) expect(readFileSync(join(runDir, f), 'utf8')).toMatch(/^<svg/);
     const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'));
     expect(summary.backend.backend).toBe('wasm');
+    // The default kernel set trains through whole steps in WebAssembly, on one thread per core.
+    expect(summary.kernels).toBe('fused');
+    expect(summary.engine).toEqual({ name: 'fused-step', threads: availableParallelism() });
     // Best = highest val F1; among equal F1, the lowest val loss (see EarlyStopping).
     expect(summary.bestEpoch).toBe(rows.reduce((b, x) => (x.val_f1 > b.val_f1 || (x.val_f1 === b.val_f1 && x.val_loss < b.val_loss) ? x : b)).epoch);
     expect(summary.dataset).toMatchObject({ clips: 90, seqLen: 8, numFeatures: 6, extraction: { numFrames: 8, numFeatures: 6, resampling: 'synthetic' } });

@@ -70,6 +70,8 @@ export interface TrainingSummary {
   dataPath: string;
   backend: BackendChoice;
   kernels: string;
+  /** What ran the steps: 'fused-step' (whole steps in WebAssembly) or 'tfjs' (tfjs's tape), on how many threads. */
+  engine: { name: string; threads: number };
   spec: ModelSpec;
   options: TrainingOptions;
   labels: string[];
@@ -265,6 +267,7 @@ export async function train(input: TrainingOptionsInput, callbacks: TrainingCall
       dataPath: o.dataPath,
       backend,
       kernels: kernels.name,
+      engine: { name: stepper.engine, threads: stepper.threads },
       spec,
       options: o,
       labels: file.classNames,

@@ -22,7 +22,7 @@ export const packedB = (K: number, N: number) => Math.ceil(N / 8) * 8 * K;
 export abstract class FusedStepBase implements TrainStep {
   readonly engine = 'fused-step';
   protected readonly mem = new StepMemory();
-  private threads: StepThreads | null = null;
+  private pool: StepThreads | null = null;
   private readonly names: string[];
   private readonly offsets: number[];
   protected readonly paramFloats: number;
@@ -40,7 +40,7 @@ export abstract class FusedStepBase implements TrainStep {
   constructor(
     protected readonly model: SequenceClassifier,
     private readonly optimizer: AdamW,
-    readonly threadCount: number,
+    readonly threads: number,
     protected readonly maxBatch: number,
   ) {
     const mem = this.mem;
@@ -57,7 +57,7 @@ export abstract class FusedStepBase implements TrainStep {
     this.m = mem.alloc(at);
     this.v = mem.alloc(at);
     const most: number[] = [];
-    for (let n = 1; n <= maxBatch; n++) sliceSizes(n, threadCount).forEach((b, k) => (most[k] = Math.max(most[k] ?? 0, b)));
+    for (let n = 1; n <= maxBatch; n++) sliceSizes(n, threads).forEach((b, k) => (most[k] = Math.max(most[k] ?? 0, b)));
     this.sliceCapacity = most;
     this.grads = mem.alloc(at * most.length);
     this.scalars = mem.alloc(16);
@@ -78,7 +78,7 @@ export abstract class FusedStepBase implements TrainStep {
 
   /** Call last in a subclass's constructor, once its memory is laid out: starts the threads, loads the weights. */
   protected start(): void {
-    this.threads = this.threadCount > 1 ? new StepThreads(this.threadCount, trainStepModule(), this.mem.memory, this.mem.names) : null;
+    this.pool = this.threads > 1 ? new StepThreads(this.threads, trainStepModule(), this.mem.memory, this.mem.names) : null;
     const p = this.mem.f32(this.params, this.paramFloats);
     const m = this.mem.f32(this.m, this.paramFloats);
     const v = this.mem.f32(this.v, this.paramFloats);
@@ -103,7 +103,7 @@ export abstract class FusedStepBase implements TrainStep {
   step(batch: StepBatch, dropoutRng: SeededRandom): StepResult {
     const { n } = batch;
     if (n > this.maxBatch) throw new Error(`a batch of ${n} in a step made for ${this.maxBatch}`);
-    const sizes = sliceSizes(n, this.threadCount);
+    const sizes = sliceSizes(n, this.threads);
     const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
     const state = new Uint32Array(this.mem.memory.buffer, this.rngState, 4);
     state.set(dropoutRng.getState());
@@ -111,7 +111,7 @@ export abstract class FusedStepBase implements TrainStep {
     dropoutRng.setState([state[0], state[1], state[2], state[3]]);
     // The weights packed for this step, their calls shared out over the threads (each is independent).
     const prepare = this.prepare();
-    const parts = this.threads ? this.threadCount : 1;
+    const parts = this.pool ? this.threads : 1;
     this.runParallel(Array.from({ length: Math.min(parts, prepare.length) }, (_, t) => prepare.filter((_, i) => i % parts === t)));
     this.runParallel(sizes.map((B, k) => this.cachedPlan(k, B, n)));
     // AdamW over the summed gradients (adamw.ts's arithmetic), its parameter ranges in parallel.
@@ -137,7 +137,7 @@ export abstract class FusedStepBase implements TrainStep {
   }
 
   private runParallel(plans: Call[][]): void {
-    if (this.threads) this.threads.run(plans, (calls) => this.mem.run(calls));
+    if (this.pool) this.pool.run(plans, (calls) => this.mem.run(calls));
     else this.mem.run(plans[0]);
   }
 
@@ -178,11 +178,11 @@ export abstract class FusedStepBase implements TrainStep {
 
   /** Test hook: ends worker thread k as a crash would. */
   killThread(k: number): Promise<number> {
-    if (!this.threads) throw new Error('no worker threads');
-    return this.threads.kill(k);
+    if (!this.pool) throw new Error('no worker threads');
+    return this.pool.kill(k);
   }
 
   dispose(): void {
-    void this.threads?.dispose();
+    void this.pool?.dispose();
   }
 }

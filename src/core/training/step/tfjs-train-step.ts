@@ -13,6 +13,7 @@ export function crossEntropy(logits: tf.Tensor2D, y: Int32Array, numClasses: num
 /** The step under tfjs's tape: the model's forward pass through its kernel set, gradients, AdamW. */
 export class TfjsTrainStep implements TrainStep {
   readonly engine = 'tfjs';
+  readonly threads = 1;
 
   constructor(
     private readonly model: SequenceClassifier,

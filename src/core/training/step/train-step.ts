@@ -24,6 +24,8 @@ export interface StepResult {
 export interface TrainStep {
   /** What runs the step: 'tfjs' (the model's kernel set under tfjs's tape) or 'fused-step'. */
   readonly engine: string;
+  /** Threads computing each step (1 for the tfjs engine). */
+  readonly threads: number;
   step(batch: StepBatch, dropoutRng: SeededRandom): StepResult;
   /**
    * Makes the model's weights and the optimiser's state those of the last step. The fused engine
@@ -31,4 +33,10 @@ export interface TrainStep {
    */
   sync(): void;
   dispose(): void;
+}
+
+/** How a run's steps ran, in words for the run list and the CLI: "fused whole steps, 2 threads" or "tfjs-ops kernels". */
+export function engineText(kernels: string, engine: { name: string; threads: number } | undefined): string {
+  if (engine?.name === 'fused-step') return `fused whole steps, ${engine.threads} thread${engine.threads === 1 ? '' : 's'}`;
+  return `${kernels} kernels`;
 }
