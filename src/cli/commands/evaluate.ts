@@ -1,5 +1,4 @@
 import { Option, type Command } from 'commander';
-import { evaluateRun } from '../../core/evaluation/evaluate-run';
 
 export function registerEvaluate(program: Command): void {
   program
@@ -10,6 +9,7 @@ export function registerEvaluate(program: Command): void {
     .addOption(new Option('--split <part>', 'which part of the split').choices(['train', 'val', 'test']).default('test'))
     .option('--data <file.h5>', 'the keypoint file, if it moved since training')
     .action(async (runDir: string, f: { json?: boolean; split: 'train' | 'val' | 'test'; data?: string }) => {
+      const { evaluateRun } = await import('../../core/evaluation/evaluate-run');
       const r = await evaluateRun(runDir, { split: f.split, dataPath: f.data });
       if (f.json) {
         process.stdout.write(`${JSON.stringify(r)}\n`);

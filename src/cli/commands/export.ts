@@ -1,10 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../core/errors';
-import { writeOnnx } from '../../core/export/onnx-export';
-import { modelDirOf } from '../../core/inference/predict-video';
-import { loadClassifier } from '../../core/models/model-files';
-import { pickBackend } from '../../core/training/backend';
 
 export function registerExport(program: Command): void {
   program
@@ -14,6 +10,7 @@ export function registerExport(program: Command): void {
     .option('--onnx [file]', 'the ONNX file to write (default: model/model.onnx in the run, which predict uses)')
     .action(async (runDir: string, f: { onnx?: string | boolean }) => {
       if (!f.onnx) throw new InvalidInputError('say what to export: --onnx [file]');
+      const [{ writeOnnx }, { modelDirOf }, { loadClassifier }, { pickBackend }] = await Promise.all([import('../../core/export/onnx-export'), import('../../core/inference/predict-video'), import('../../core/models/model-files'), import('../../core/training/backend')]);
       await pickBackend();
       const modelDir = modelDirOf(runDir);
       const out = typeof f.onnx === 'string' ? f.onnx : join(modelDir, 'model.onnx');

@@ -1,8 +1,5 @@
 import { Option, type Command } from 'commander';
 import { InvalidInputError } from '../../core/errors';
-import { engineText } from '../../core/training/step';
-import { train } from '../../core/training/train';
-import { trainingProgress } from '../../core/training/training-progress';
 import { withProgress } from '../in-process-job';
 
 const num = (name: string, check: (n: number) => boolean) => (v: string) => {
@@ -63,6 +60,8 @@ export function registerTrain(program: Command): void {
     .option('--threads <n>', 'threads of the fused kernels, each a slice of the batch (default: one per core)', positiveInt('--threads'))
     .action(async (file: string, f: TrainFlags) => {
       if (f.mirror !== undefined && !f.augment) throw new InvalidInputError('--mirror is part of augmentation: add --augment');
+      // Loaded when the command runs: TensorFlow.js takes seconds to load, `gstudio --help` should not.
+      const [{ train }, { trainingProgress }, { engineText }] = await Promise.all([import('../../core/training/train'), import('../../core/training/training-progress'), import('../../core/training/step')]);
       const pace = trainingProgress();
       const result = await withProgress('Training', 'batches', (ctx) =>
         train(
