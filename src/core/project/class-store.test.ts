@@ -205,7 +205,14 @@ describe('re-importing the video folder', () => {
     expect(store.summary().classes.find((k) => k.name === 'wave')?.folders).toEqual(['wave']);
     // ... and then its adding cannot be undone (the clip came in by import, not by an action).
     expect(() => store.labels.undo()).toThrow(/Cannot undo adding class wave: 1 clip came into it since/);
+    // Capture records into a class's own folder; a class made in the studio gets one (mapped at once),
+    // not the folder of a renamed class that had its name.
     expect(store.classes.captureFolder(a)).toBe('a');
+    store.classes.rename(a, 'renamed', 'ann');
+    const again2 = store.classes.add('a', 'ann').classId;
+    expect(store.classes.captureFolder(again2)).toBe('a 2');
+    store.syncClips([...again, clip('wave', '8.mp4'), clip('a 2', '9.mp4')]);
+    expect(store.listClips({ search: '9.mp4' }).items[0].classId).toBe(again2);
   });
 });
 
