@@ -22,7 +22,8 @@ export interface ClipRow {
   extract_error: string | null;
   hands_fraction: number | null;
   predicted_class: string | null;
-  predicted_run_label: string | null;
+  /** The class id the run answered (before following merges): its own label comes from the run's label list. */
+  predicted_run_class_id: number | null;
   prediction_confidence: number | null;
   prediction_split: 'train' | 'val' | 'test' | null;
 }
@@ -48,11 +49,13 @@ export function clipSelect(runId: number | null): string {
   return `
   SELECT c.*, k.name AS class_name, COALESCE(f.name, f0.name) AS folder_class_name,
     pk.name AS predicted_class, p.confidence AS prediction_confidence, p.split AS prediction_split,
-    (SELECT rl.name FROM run_labels rl WHERE rl.run_id = p.run_id AND rl.class_id = p.pred_class_id LIMIT 1) AS predicted_run_label
+    p.pred_class_id AS predicted_run_class_id
   ${clipFrom(runId)}`;
 }
 
-export function toClip(r: ClipRow): Clip {
+/** `runLabels`: the active run's own names of its classes (class id -> label), for a prediction renamed or merged since. */
+export function toClip(r: ClipRow, runLabels: Map<number, string> = new Map()): Clip {
+  const runLabel = r.predicted_run_class_id === null ? undefined : runLabels.get(r.predicted_run_class_id);
   return {
     id: r.id,
     relPath: r.rel_path,
@@ -80,7 +83,7 @@ export function toClip(r: ClipRow): Clip {
             className: r.predicted_class,
             confidence: r.prediction_confidence ?? 0,
             split: r.prediction_split ?? 'train',
-            ...(r.predicted_run_label !== null && r.predicted_run_label !== r.predicted_class ? { runLabel: r.predicted_run_label } : {}),
+            ...(runLabel !== undefined && runLabel !== r.predicted_class ? { runLabel } : {}),
           },
   };
 }

@@ -303,7 +303,8 @@ export class ProjectStore {
     const rows = this.db
       .prepare(`${clipSelect(run)} ${clause} ORDER BY ${filter.review === 'mislabelled' ? `(SELECT a.rank FROM audit_clips a WHERE a.clip_id = c.id AND a.audit_id = ${LATEST_AUDIT}),` : ''} k.name, c.rel_path LIMIT ? OFFSET ?`)
       .all(...args, limit, offset) as ClipRow[];
-    return { total, offset, items: rows.map(toClip) };
+    const labels = this.runLabelNames(run);
+    return { total, offset, items: rows.map((r) => toClip(r, labels)) };
   }
 
   /** Where a clip is in a filtered list (for a link that opens it in place), or null when the filter leaves it out. */
@@ -314,9 +315,10 @@ export class ProjectStore {
   }
 
   getClip(id: number): Clip {
-    const row = this.db.prepare(`${clipSelect(this.activeRun()?.id ?? null)} WHERE c.id = ?`).get(id) as ClipRow | undefined;
+    const run = this.activeRun()?.id ?? null;
+    const row = this.db.prepare(`${clipSelect(run)} WHERE c.id = ?`).get(id) as ClipRow | undefined;
     if (!row) throw new NotFoundError(`Clip ${id}`);
-    return toClip(row);
+    return toClip(row, this.runLabelNames(run));
   }
 
   clipIdsWithStatus(status: Clip['status']): { id: number; relPath: string }[] {
@@ -538,6 +540,12 @@ export class ProjectStore {
   putRunLabels(runId: number, labels: string[], classIds: number[]): void {
     const insert = this.db.prepare('INSERT OR REPLACE INTO run_labels (run_id, label, name, class_id) VALUES (?, ?, ?, ?)');
     this.db.transaction(() => labels.forEach((name, i) => insert.run(runId, i, name, classIds[i] ?? null)))();
+  }
+
+  /** class id -> the run's own name for it. */
+  private runLabelNames(runId: number | null): Map<number, string> {
+    if (runId === null) return new Map();
+    return new Map(this.runLabels(runId).filter((l) => l.classId !== null).map((l) => [l.classId!, l.name]));
   }
 
   runLabels(runId: number): { label: number; name: string; classId: number | null }[] {
