@@ -25,8 +25,13 @@ export const Clip = z.object({
   extractStatus: ExtractStatus,
   extractError: z.string().nullable(),
   handsFraction: z.number().nullable(),
-  /** The latest finished run's prediction for the clip. */
-  prediction: z.object({ className: z.string(), confidence: z.number(), split: z.enum(['train', 'val', 'test']) }).nullable(),
+  /**
+   * The active run's prediction for the clip, as the class it is now (a class renamed or merged since
+   * the run is followed to its name now); `runLabel` is what the run itself called it, when that differs.
+   */
+  prediction: z
+    .object({ className: z.string(), confidence: z.number(), split: z.enum(['train', 'val', 'test']), runLabel: z.string().optional() })
+    .nullable(),
 });
 export type Clip = z.infer<typeof Clip>;
 
@@ -69,6 +74,8 @@ export const LabelEvent = z.object({
   state: z.enum(['applied', 'undone', 'dropped']),
   /** 'keep': reviewed in a label audit's queue and left as it was (old = new). */
   kind: z.enum(['relabel', 'keep']).default('relabel'),
+  /** Made by a class action: a merge moved the clip, or a class was made for it in the picker. */
+  cause: z.enum(['add', 'merge']).optional(),
 });
 export type LabelEvent = z.infer<typeof LabelEvent>;
 

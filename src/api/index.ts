@@ -2,6 +2,7 @@
 // so that Node code never pulls in DOM globals.
 export * from './channels';
 export * from './client';
+export * from './classes';
 export * from './clips';
 export * from './events';
 export * from './extraction';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AuditQueue, AuditSettings } from './audit';
+import { ClassChange, ClassEvent, ClassName } from './classes';
 import { Clip, ClipFilter, ClipPage, LabelChange, LabelEvent } from './clips';
 import { ExtractionSettings, ExtractionStatus, MergeSummary } from './extraction';
 import { JobInfo } from './jobs';
@@ -50,6 +51,14 @@ export const methods = {
   'clips.get': method(z.object({ id: Id }).strict(), Clip),
   'clips.keypoints': method(z.object({ id: Id }).strict(), ClipKeypoints),
   'clips.relabel': method(z.object({ clipIds: z.array(Id).min(1).max(20000), classId: Id }).strict(), LabelChange),
+  /** A new class; with clipIds (the picker's "Create class"), those clips are relabelled into it in the same undoable action. */
+  'classes.add': method(z.object({ name: ClassName, clipIds: z.array(Id).max(20000).optional() }).strict(), ClassChange),
+  /** The name changes everywhere (the keypoints file at the next sync); the class's folder on disk keeps its name. */
+  'classes.rename': method(z.object({ id: Id, name: ClassName }).strict(), ClassChange),
+  /** Every clip of `id` becomes `into` (one undoable action); `id` leaves the lists, and its folder feeds `into`. */
+  'classes.merge': method(z.object({ id: Id, into: Id }).strict(), ClassChange),
+  'classes.history': method(Empty, z.array(ClassEvent)),
+  /** Undo and redo take back relabels and class actions alike, in the order they happened. */
   'labels.undo': method(Empty, LabelChange.nullable()),
   'labels.redo': method(Empty, LabelChange.nullable()),
   'labels.history': method(z.object({ clipId: Id }).strict(), z.array(LabelEvent)),

@@ -22,7 +22,8 @@ export const ClipCounts = z.object({
 });
 export type ClipCounts = z.infer<typeof ClipCounts>;
 
-export const ClassSummary = ClipCounts.extend({ id: z.number().int(), name: z.string() });
+/** `folders`: the folders of the video folder whose clips go to this class (none for a class made in the studio). */
+export const ClassSummary = ClipCounts.extend({ id: z.number().int(), name: z.string(), folders: z.array(z.string()).default([]) });
 export type ClassSummary = z.infer<typeof ClassSummary>;
 
 /** Something about the project that needs the user (shown where the project opens, and by the CLI). */

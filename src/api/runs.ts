@@ -68,9 +68,16 @@ export const ClipPredictionRow = z.object({
   split: z.enum(['train', 'val', 'test']),
   /** The label the run trained and was scored with. */
   trueClass: z.string(),
-  /** The clip's label now (differs from trueClass once relabelled after the run). */
+  /** The clip's label now (differs from trueClass once relabelled, or its class renamed, after the run). */
   currentClass: z.string(),
+  currentClassId: z.number().int(),
+  /** The run's answer, in the run's own labels. */
   predictedClass: z.string(),
+  /** The class that answer is now (renamed, or merged into another, since the run): what "relabel as predicted" uses. */
+  predictedClassNow: z.string(),
+  predictedClassId: z.number().int(),
+  /** The clip's class now is not the class it trained with (renames and merges aside). */
+  relabelled: z.boolean(),
   confidence: z.number(),
   /** Probability of the clip's own label: low means "the model doubts this label". */
   trueProbability: z.number(),

@@ -30,6 +30,8 @@ export async function auditProject(raw: unknown, ctx: JobContext): Promise<Audit
     ctx.progress({ done: 0, total: 1, message: 'Syncing labels' });
     const relabelled = await syncLabelsToKeypoints(store);
     if (relabelled) ctx.log(`${relabelled} relabelled clip(s) updated in the keypoints file`);
+    // What the file's class names mean now: a class renamed during the audit keeps its id.
+    const known = store.classes.activeIds();
     let last = { done: 0, total: 1 };
     const result = await auditKeypoints(
       { dataPath: projectFiles(store.dir).keypoints, outDir: row.audit_dir, settings },
@@ -43,7 +45,7 @@ export async function auditProject(raw: unknown, ctx: JobContext): Promise<Audit
       },
     );
     const byKey = store.clipIdsByKey();
-    const classId = result.report.labels.map((name) => store.ensureClass(name));
+    const classId = store.classes.idsForLabels(result.report.labels, known);
     const records: AuditClipRecord[] = [];
     for (const c of result.clips) {
       const clipId = byKey.get(c.key);

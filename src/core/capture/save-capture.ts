@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { StudioError } from '../errors';
@@ -20,12 +20,15 @@ export async function saveCapture(store: ProjectStore, uploadId: string, classNa
   const root = store.videoRoot();
   const known = store.summary().classes.map((c) => c.name);
   if (!known.includes(className)) throw new StudioError('invalid_input', `There is no class "${className}" in this project (classes: ${known.join(', ') || 'none yet'})`);
+  // The class's own folder (a renamed class keeps its folder's name on disk); a class made in the studio gets one of its name.
+  const folder = store.classes.captureFolder(store.classId(className));
   const upload = predictionVideo(store.dir, uploadId).path;
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
   let name = `capture-${stamp}.mp4`;
-  for (let k = 2; existsSync(join(root, className, name)); k++) name = `capture-${stamp}-${k}.mp4`;
-  const dest = join(root, className, name);
+  for (let k = 2; existsSync(join(root, folder, name)); k++) name = `capture-${stamp}-${k}.mp4`;
+  const dest = join(root, folder, name);
   const tmp = join(dirname(dest), `.${name}.part.mp4`);
+  mkdirSync(dirname(dest), { recursive: true });
   try {
     await run(ffmpegPath(), ['-v', 'error', '-y', ...LOCAL_FILES_ONLY, '-i', fileInput(upload), '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', tmp]);
   } catch (e) {
@@ -36,7 +39,7 @@ export async function saveCapture(store: ProjectStore, uploadId: string, classNa
   renameSync(tmp, dest);
   rmSync(dirname(upload), { recursive: true, force: true });
   await importVideoFolder(store, root);
-  const relPath = `${className}/${name}`;
+  const relPath = `${folder}/${name}`;
   const clip = store.listClips({ limit: 100_000 }).items.find((c) => c.relPath === relPath);
   return { relPath, clipId: clip?.id ?? null };
 }

@@ -13,3 +13,11 @@ export async function relabelClips(path: string, changes: Record<string, string>
 export async function relabel(path: string, name: string, newClassName: string): Promise<void> {
   await relabelClips(path, { [name]: newClassName });
 }
+
+/**
+ * Brings the file's classes in step with a project's (class-store.ts): the clips' new class names
+ * and labels, and a label map of exactly the project's classes, sorted (PIPELINE.md §4).
+ */
+export async function syncClasses(path: string, changes: Record<string, string>, classes: string[]): Promise<void> {
+  await rewriteSequenceFile(path, { relabel: changes, classes });
+}

@@ -174,6 +174,17 @@ function readOpenFile(path: string, file: H5File): SequenceFile {
   return { path, classNames, labelMap, seqLen, numFeatures, extraction: readExtraction(file), clips, warnings };
 }
 
+/** The file's root label map as written (no sequences read), or {} when it has none. */
+export async function readLabelMap(path: string): Promise<Record<string, number>> {
+  const file = await openHdf5(path);
+  try {
+    const raw = attrValue(file, LABEL_MAP_ATTR);
+    return raw === undefined ? {} : parseLabelMap(path, raw);
+  } finally {
+    file.close();
+  }
+}
+
 /** Names of the clips in the file (sequences and journal-free), without reading their data. */
 export async function listClipNames(path: string): Promise<string[]> {
   const file = await openHdf5(path);

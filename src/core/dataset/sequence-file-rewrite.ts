@@ -24,6 +24,11 @@ export interface RewriteRequest {
   /** {clip name: new class name}. */
   relabel?: Record<string, string>;
   labelMap?: Record<string, number>;
+  /**
+   * The project's classes (instead of a fixed map): the label map becomes exactly these, sorted,
+   * so classes renamed or merged away leave it; a class some clip of the file still has stays.
+   */
+  classes?: string[];
   extraction?: ExtractionSettings;
   /** Ignore any existing file: write only `add`. */
   fresh?: boolean;
@@ -79,6 +84,10 @@ export async function rewriteSequenceFile(path: string, req: RewriteRequest): Pr
   if (req.labelMap) {
     for (const c of classes) if (!(c in req.labelMap)) throw new InvalidInputError(`class "${c}" is not in the fixed label map`);
     labelMap = req.labelMap;
+  } else if (req.classes) {
+    const kept = oldNames.filter((n) => !add.some((e) => e.name === n)).map((n) => relabel[n] ?? oldClasses.get(n));
+    const used = [...add.map((e) => relabel[e.name] ?? e.className), ...kept].filter((c): c is string => c !== undefined);
+    labelMap = Object.fromEntries([...new Set([...req.classes, ...used])].sort().map((c, i) => [c, i]));
   } else {
     labelMap = Object.fromEntries([...classes].sort().map((c, i) => [c, i]));
   }

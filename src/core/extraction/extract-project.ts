@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { z } from 'zod';
+import { errorMessage } from '../errors';
 import type { JobContext } from '../jobs/job-context';
 import { ProjectStore, projectFiles } from '../project';
+import { syncLabelsToKeypoints } from '../runs/sync-labels';
+import { recoverProjectKeypoints } from './recover-keypoints';
 import { ExtractionSettings } from './extraction-settings';
 import { runShardExtraction } from './extract-shard';
 import { runExtraction, type ExtractionSummary } from './run-extraction';
@@ -33,6 +36,17 @@ export async function extractProject(raw: unknown, ctx: JobContext, workerScript
         { shard: params.shard, retryFailed: params.which !== 'pending' },
         ctx,
       );
+    }
+    if (!params.outFile) {
+      // The file is written with the project's label map: first bring its clips' classes in step
+      // (after merging what a crashed run left, written with the names of its time).
+      // A damaged file is the extraction's to report (and to write anew when every clip is redone).
+      try {
+        await recoverProjectKeypoints(store);
+        await syncLabelsToKeypoints(store);
+      } catch (err) {
+        ctx.log(`The keypoints file's classes could not be brought in step first: ${errorMessage(err)}`);
+      }
     }
     return await runExtraction(
       {

@@ -122,14 +122,17 @@ export class AuditStore {
     };
   }
 
-  /** Flagged clips still to review, most likely wrong first. */
+  /**
+   * Flagged clips still to review, most likely wrong first. A suggestion names the class it is now
+   * (a class merged since is followed to the class it went into; one that became the clip's own is no suggestion).
+   */
   queue(id: number): AuditQueueRow[] {
     const rows = this.db
       .prepare(
-        `SELECT a.clip_id, c.rel_path, g.name AS given, s.name AS suggested, a.suggested_class_id, a.quality, a.rank, a.fold
+        `SELECT a.clip_id, c.rel_path, g.name AS given, s.name AS suggested, sn.now_id AS suggested_class_id, a.quality, a.rank, a.fold
          FROM audit_clips a JOIN clips c ON c.id = a.clip_id JOIN classes g ON g.id = a.given_class_id
-           JOIN classes s ON s.id = a.suggested_class_id
-         WHERE a.audit_id = ? AND ${PENDING_AUDIT_CLIP} ORDER BY a.rank`,
+           JOIN class_now sn ON sn.id = a.suggested_class_id JOIN classes s ON s.id = sn.now_id
+         WHERE a.audit_id = ? AND ${PENDING_AUDIT_CLIP} AND sn.now_id != c.class_id ORDER BY a.rank`,
       )
       .all(id) as { clip_id: number; rel_path: string; given: string; suggested: string; suggested_class_id: number; quality: number; rank: number; fold: number }[];
     return rows.map((r) => ({
@@ -147,7 +150,9 @@ export class AuditStore {
 
   /** Suggested class of each given clip in this audit (for "accept"). */
   suggestions(id: number, clipIds: number[]): { clipId: number; classId: number }[] {
-    const get = this.db.prepare('SELECT suggested_class_id FROM audit_clips WHERE audit_id = ? AND clip_id = ? AND flagged = 1');
+    const get = this.db.prepare(
+      'SELECT n.now_id AS suggested_class_id FROM audit_clips a JOIN class_now n ON n.id = a.suggested_class_id WHERE a.audit_id = ? AND a.clip_id = ? AND a.flagged = 1',
+    );
     return clipIds.map((clipId) => {
       const row = get.get(id, clipId) as { suggested_class_id: number } | undefined;
       if (!row) throw new NotFoundError(`Clip ${clipId} among the clips audit ${id} flagged`);

@@ -137,6 +137,84 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE runs ADD COLUMN note TEXT;
   `,
+  // 4: classes managed in the studio (issue 14). A class keeps its id and row for ever (runs,
+  // predictions and the label history point at it); a merged class or an undone "add" is hidden,
+  // so names are unique among active classes only. SQLite cannot drop the old UNIQUE(name), so the
+  // table is rebuilt: with the foreign keys deferred, the rows that point at it are checked again
+  // at commit, once the same ids are back. Folders are stored apart from names (a rename leaves the
+  // folder on disk alone; a merge hands the folder to the class it went into); every class so far
+  // was made from a folder of its name. One undo stack (label_actions) orders relabels and class
+  // changes as they happened; a run's own label list (run_labels) keeps its views readable after
+  // its classes are renamed or merged.
+  `
+  PRAGMA defer_foreign_keys = ON;
+  CREATE TEMP TABLE classes_v3 AS SELECT id, name, created_at FROM classes;
+  DROP TABLE classes;
+  CREATE TABLE classes (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'merged', 'removed')),
+    merged_into INTEGER REFERENCES classes(id)
+  );
+  INSERT INTO classes (id, name, created_at) SELECT id, name, created_at FROM classes_v3 ORDER BY id;
+  DROP TABLE classes_v3;
+  CREATE UNIQUE INDEX classes_active_name ON classes(name) WHERE state = 'active';
+
+  CREATE TABLE class_folders (
+    folder TEXT PRIMARY KEY,
+    class_id INTEGER NOT NULL REFERENCES classes(id)
+  );
+  CREATE INDEX class_folders_class ON class_folders(class_id);
+  INSERT INTO class_folders (folder, class_id) SELECT name, id FROM classes;
+
+  CREATE VIEW class_now AS
+    WITH RECURSIVE t(id, now_id) AS (
+      SELECT id, id FROM classes WHERE merged_into IS NULL
+      UNION ALL SELECT k.id, t.now_id FROM classes k JOIN t ON k.merged_into = t.id
+    )
+    SELECT id, now_id FROM t;
+
+  CREATE TABLE label_actions (
+    id INTEGER PRIMARY KEY,
+    batch TEXT NOT NULL UNIQUE,
+    author TEXT NOT NULL,
+    at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'undone', 'dropped')),
+    changed_at TEXT
+  );
+  INSERT INTO label_actions (batch, author, at, state, changed_at)
+    SELECT batch, MIN(author), MIN(at), MIN(state), MAX(changed_at) FROM label_events GROUP BY batch ORDER BY MIN(id);
+
+  CREATE TABLE class_events (
+    id INTEGER PRIMARY KEY,
+    batch TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('add', 'rename', 'merge')),
+    class_id INTEGER NOT NULL REFERENCES classes(id),
+    into_class_id INTEGER REFERENCES classes(id),
+    old_name TEXT,
+    new_name TEXT,
+    folders TEXT NOT NULL DEFAULT '[]',
+    author TEXT NOT NULL,
+    at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'applied' CHECK (state IN ('applied', 'undone', 'dropped')),
+    changed_at TEXT
+  );
+  CREATE INDEX class_events_batch ON class_events(batch);
+
+  CREATE TABLE run_labels (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    label INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    class_id INTEGER REFERENCES classes(id),
+    PRIMARY KEY (run_id, label)
+  );
+  INSERT INTO run_labels (run_id, label, name, class_id)
+    SELECT r.id, CAST(j.key AS INTEGER), j.value, k.id
+    FROM runs r JOIN json_each(CASE WHEN json_valid(r.summary) THEN r.summary ELSE '{}' END, '$.labels') j
+      LEFT JOIN classes k ON k.name = j.value
+    WHERE j.key IS NOT NULL AND j.type = 'text';
+  `,
 ];
 
 export const SCHEMA_VERSION = migrations.length;

@@ -6,6 +6,7 @@ import { NotFoundError, ProjectError, StudioError } from '../errors';
 import { clipFrom, clipSelect, toClip, type ClipRow } from './clip-row';
 import { openDatabase } from './database';
 import { AuditStore, LATEST_AUDIT, PENDING_AUDIT_CLIP } from './audit-store';
+import { ClassStore } from './class-store';
 import { LabelHistory } from './label-history';
 import { SCHEMA_VERSION } from './migrations';
 import { projectFiles } from './paths';
@@ -66,13 +67,16 @@ const now = () => new Date().toISOString();
  */
 export class ProjectStore {
   readonly labels: LabelHistory;
+  readonly classes: ClassStore;
   readonly audits: AuditStore;
 
   private constructor(
     readonly dir: string,
     readonly db: Database.Database,
   ) {
-    this.labels = new LabelHistory(db);
+    // Class actions sit on the relabels' undo stack: undo hands their part back to the class store.
+    this.labels = new LabelHistory(db, (batch, to, at, clips) => this.classes.move(batch, to, at, clips));
+    this.classes = new ClassStore(db, this.labels);
     this.audits = new AuditStore(db, dir);
   }
 
@@ -148,11 +152,17 @@ export class ProjectStore {
            COALESCE(SUM(c.status = 'pending'), 0) AS pending,
            COALESCE(SUM(c.duration), 0) AS durationSeconds,
            COALESCE(SUM(c.status = 'ok' AND c.extract_status = 'done'), 0) AS extracted,
-           COALESCE(SUM(c.status = 'ok' AND c.extract_status = 'failed'), 0) AS extractFailed
+           COALESCE(SUM(c.status = 'ok' AND c.extract_status = 'failed'), 0) AS extractFailed,
+           (SELECT json_group_array(f.folder) FROM class_folders f WHERE f.class_id = k.id) AS folders
          FROM classes k LEFT JOIN clips c ON c.class_id = k.id AND c.status != 'missing'
+         WHERE k.state = 'active'
          GROUP BY k.id ORDER BY k.name`,
       )
-      .all() as ClassSummary[];
+      .all()
+      .map((r) => {
+        const row = r as Omit<ClassSummary, 'folders'> & { folders: string };
+        return { ...row, folders: (JSON.parse(row.folders) as string[]).sort() };
+      }) as ClassSummary[];
     const totals = classes.reduce(
       (t, c) => ({
         clips: t.clips + c.clips,
@@ -192,14 +202,14 @@ export class ProjectStore {
     this.setSetting('activeRun', id);
   }
 
-  /** Class id by name, creating it. */
-  ensureClass(name: string): number {
-    this.db.prepare('INSERT OR IGNORE INTO classes (name, created_at) VALUES (?, ?)').run(name, now());
-    return (this.db.prepare('SELECT id FROM classes WHERE name = ?').get(name) as { id: number }).id;
+  /** The class a folder of the video folder feeds, made when the folder is new (class-store.ts). */
+  ensureClass(folder: string): number {
+    return this.classes.forFolder(folder);
   }
 
+  /** An active class's id by its name. */
   classId(name: string): number {
-    const row = this.db.prepare('SELECT id FROM classes WHERE name = ?').get(name) as { id: number } | undefined;
+    const row = this.db.prepare("SELECT id FROM classes WHERE name = ? AND state = 'active'").get(name) as { id: number } | undefined;
     if (!row) throw new NotFoundError(`Class "${name}"`);
     return row.id;
   }
@@ -268,7 +278,8 @@ export class ProjectStore {
       where.push('c.extract_status = ?');
       args.push(filter.extractStatus);
     }
-    if (filter.review === 'misclassified') where.push('p.pred_class_id IS NOT NULL AND p.pred_class_id != c.class_id');
+    // Against the class the prediction is now: a prediction of a class merged since into the clip's class is right.
+    if (filter.review === 'misclassified') where.push('pn.now_id IS NOT NULL AND pn.now_id != c.class_id');
     else if (filter.review === 'low_confidence') {
       where.push('p.confidence < ?');
       args.push(LOW_CONFIDENCE);
@@ -292,7 +303,8 @@ export class ProjectStore {
     const rows = this.db
       .prepare(`${clipSelect(run)} ${clause} ORDER BY ${filter.review === 'mislabelled' ? `(SELECT a.rank FROM audit_clips a WHERE a.clip_id = c.id AND a.audit_id = ${LATEST_AUDIT}),` : ''} k.name, c.rel_path LIMIT ? OFFSET ?`)
       .all(...args, limit, offset) as ClipRow[];
-    return { total, offset, items: rows.map(toClip) };
+    const labels = this.runLabelNames(run);
+    return { total, offset, items: rows.map((r) => toClip(r, labels)) };
   }
 
   /** Where a clip is in a filtered list (for a link that opens it in place), or null when the filter leaves it out. */
@@ -303,9 +315,10 @@ export class ProjectStore {
   }
 
   getClip(id: number): Clip {
-    const row = this.db.prepare(`${clipSelect(this.activeRun()?.id ?? null)} WHERE c.id = ?`).get(id) as ClipRow | undefined;
+    const run = this.activeRun()?.id ?? null;
+    const row = this.db.prepare(`${clipSelect(run)} WHERE c.id = ?`).get(id) as ClipRow | undefined;
     if (!row) throw new NotFoundError(`Clip ${id}`);
-    return toClip(row);
+    return toClip(row, this.runLabelNames(run));
   }
 
   clipIdsWithStatus(status: Clip['status']): { id: number; relPath: string }[] {
@@ -359,7 +372,7 @@ export class ProjectStore {
   }
 
   classNames(): string[] {
-    return (this.db.prepare('SELECT name FROM classes ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+    return (this.db.prepare("SELECT name FROM classes WHERE state = 'active' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
   }
 
   /**
@@ -387,12 +400,15 @@ export class ProjectStore {
       .run(r.h5Key, r.handsFraction, now(), id);
   }
 
-  /** Extracted clips whose label changed since their sequence was written. */
+  /**
+   * Clips whose label (or class name) changed since their sequence was written. Any clip with a
+   * dataset name: one whose latest extraction failed may still have its old sequence in the file.
+   */
   labelDirtyClips(): { id: number; h5Key: string; className: string }[] {
     return this.db
       .prepare(
         `SELECT c.id, c.h5_key AS h5Key, k.name AS className FROM clips c JOIN classes k ON k.id = c.class_id
-         WHERE c.label_dirty = 1 AND c.extract_status = 'done' AND c.h5_key IS NOT NULL`,
+         WHERE c.label_dirty = 1 AND c.h5_key IS NOT NULL`,
       )
       .all() as { id: number; h5Key: string; className: string }[];
   }
@@ -518,6 +534,31 @@ export class ProjectStore {
         insert.run(runId, p.clipId, p.split, p.trueClassId, p.predClassId, p.confidence, JSON.stringify(p.probs));
       }
     })();
+  }
+
+  /** The run's own labels in its model's order, with the class each stood for (kept as the classes change later). */
+  putRunLabels(runId: number, labels: string[], classIds: number[]): void {
+    const insert = this.db.prepare('INSERT OR REPLACE INTO run_labels (run_id, label, name, class_id) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => labels.forEach((name, i) => insert.run(runId, i, name, classIds[i] ?? null)))();
+  }
+
+  /** class id -> the run's own name for it. */
+  private runLabelNames(runId: number | null): Map<number, string> {
+    if (runId === null) return new Map();
+    return new Map(this.runLabels(runId).filter((l) => l.classId !== null).map((l) => [l.classId!, l.name]));
+  }
+
+  runLabels(runId: number): { label: number; name: string; classId: number | null }[] {
+    return this.db.prepare('SELECT label, name, class_id AS classId FROM run_labels WHERE run_id = ? ORDER BY label').all(runId) as { label: number; name: string; classId: number | null }[];
+  }
+
+  /** Any class's name (merged and removed ones too) and the class it is now (merges followed): for history views. */
+  classNow(id: number): { name: string; nowId: number; nowName: string } | null {
+    return (
+      (this.db
+        .prepare('SELECT k.name, n.now_id AS nowId, m.name AS nowName FROM classes k JOIN class_now n ON n.id = k.id JOIN classes m ON m.id = n.now_id WHERE k.id = ?')
+        .get(id) as { name: string; nowId: number; nowName: string } | undefined) ?? null
+    );
   }
 
   predictions(runId: number): PredictionRecord[] {

@@ -49,28 +49,50 @@ export function runDetail(store: ProjectStore, id: number): RunDetail {
 
 /**
  * A run's metrics on one split, from the predictions stored when it finished, with every clip
- * (the confusion matrix's cells and the review queue are made from these rows).
+ * (the confusion matrix's cells and the review queue are made from these rows). Classes are named
+ * as the run knew them (its own label list): renaming or merging classes later changes none of its
+ * numbers; each row also says which class its answer is now, for relabelling and the review queue.
  */
 export function runEvaluation(store: ProjectStore, id: number, split: 'train' | 'val' | 'test'): RunEvaluation {
   const run = store.run(id);
   const clips = new Map(store.listClips({ limit: 1_000_000 }).items.map((c) => [c.id, c]));
-  const names = new Map(store.summary().classes.map((c) => [c.id, c.name]));
   const stored = store.predictions(id).filter((p) => p.split === split);
-  const labels = parseSummary(run.summary).labels ?? [...new Set(stored.flatMap((p) => [names.get(p.trueClassId)!, names.get(p.predClassId)!]))].sort();
+  const own = store.runLabels(id);
+  const inRun = new Map(own.filter((l) => l.classId !== null).map((l) => [l.classId!, l.name]));
+  const nowCache = new Map<number, ReturnType<ProjectStore['classNow']>>();
+  const now = (classId: number) => {
+    if (!nowCache.has(classId)) nowCache.set(classId, store.classNow(classId));
+    return nowCache.get(classId)!;
+  };
+  // Runs from before run_labels were kept only by name: their classes' names then (merged ones keep theirs).
+  const nameInRun = (classId: number) => inRun.get(classId) ?? now(classId)?.name ?? '?';
+  const labels =
+    parseSummary(run.summary).labels ??
+    (own.length ? own.map((l) => l.name) : [...new Set(stored.flatMap((p) => [nameInRun(p.trueClassId), nameInRun(p.predClassId)]))].sort());
   const index = new Map(labels.map((l, i) => [l, i]));
-  const yTrue = stored.map((p) => index.get(names.get(p.trueClassId) ?? '') ?? -1);
-  const yPred = stored.map((p) => index.get(names.get(p.predClassId) ?? '') ?? -1);
+  const yTrue = stored.map((p) => index.get(nameInRun(p.trueClassId)) ?? -1);
+  const yPred = stored.map((p) => index.get(nameInRun(p.predClassId)) ?? -1);
   const report = classificationReport(yTrue, yPred, labels);
-  const predictions: ClipPredictionRow[] = stored.map((p, i) => ({
-    clipId: p.clipId,
-    relPath: clips.get(p.clipId)?.relPath ?? `#${p.clipId}`,
-    split: p.split,
-    trueClass: names.get(p.trueClassId) ?? '?',
-    currentClass: clips.get(p.clipId)?.className ?? names.get(p.trueClassId) ?? '?',
-    predictedClass: names.get(p.predClassId) ?? '?',
-    confidence: p.confidence,
-    trueProbability: yTrue[i] >= 0 ? (p.probs[yTrue[i]] ?? 0) : 0,
-  }));
+  const predictions: ClipPredictionRow[] = stored.map((p, i) => {
+    const clip = clips.get(p.clipId);
+    const trueNow = now(p.trueClassId);
+    const predNow = now(p.predClassId);
+    const currentClassId = clip?.classId ?? trueNow?.nowId ?? p.trueClassId;
+    return {
+      clipId: p.clipId,
+      relPath: clip?.relPath ?? `#${p.clipId}`,
+      split: p.split,
+      trueClass: nameInRun(p.trueClassId),
+      currentClass: clip?.className ?? trueNow?.nowName ?? '?',
+      currentClassId,
+      predictedClass: nameInRun(p.predClassId),
+      predictedClassNow: predNow?.nowName ?? nameInRun(p.predClassId),
+      predictedClassId: predNow?.nowId ?? p.predClassId,
+      relabelled: (trueNow?.nowId ?? p.trueClassId) !== currentClassId,
+      confidence: p.confidence,
+      trueProbability: yTrue[i] >= 0 ? (p.probs[yTrue[i]] ?? 0) : 0,
+    };
+  });
   return {
     runId: id,
     split,

@@ -127,4 +127,21 @@ describe('trainProject', () => {
     await trainProject({ projectDir: dir, runId: store.createRun('run 2', 'lstm', settings, mirrorDir), settings }, ctx);
     expect(options(mirrorDir)).toMatchObject({ augment: true, augmentation: { mirror: 1 } });
   });
+
+  it('trains the next run on the classes as renamed and merged, and the first run keeps its own labels', async () => {
+    const before = runEvaluation(store, runId, 'test');
+    store.classes.rename(store.classId('class_0'), 'zero', 'ann');
+    store.classes.merge(store.classId('class_2'), store.classId('class_1'), 'ann');
+    const settings = TrainingSettings.parse({ epochs: 1, hiddenSize: 8, numLayers: 1, batchSize: 8, valFraction: 0.25, testFraction: 0.25 });
+    const next = store.createRun('run 3', 'lstm', settings, join(projectFiles(dir).runs, '003-lstm'));
+    await trainProject({ projectDir: dir, runId: next, settings }, ctx);
+    // Training synced the keypoints file first: the new run knows two classes, by their names now.
+    expect((await readSequenceFile(projectFiles(dir).keypoints)).labelMap).toEqual({ class_1: 0, zero: 1 });
+    expect(store.runLabels(next).map((l) => [l.name, l.classId])).toEqual([['class_1', store.classId('class_1')], ['zero', store.classId('zero')]]);
+    expect(new Set(store.predictions(next).map((p) => p.trueClassId))).toEqual(new Set([store.classId('class_1'), store.classId('zero')]));
+    // The first run reads as it trained.
+    expect(store.runLabels(runId).map((l) => l.name)).toEqual(['class_0', 'class_1', 'class_2']);
+    const after = runEvaluation(store, runId, 'test');
+    expect([after.labels, after.accuracy, after.macroF1, after.confusion]).toEqual([before.labels, before.accuracy, before.macroF1, before.confusion]);
+  });
 });

@@ -34,6 +34,8 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
     ctx.progress({ done: 0, total: 0, message: 'Syncing labels and loading the keypoints' });
     const relabelled = await syncLabelsToKeypoints(store);
     if (relabelled) ctx.log(`${relabelled} relabelled clip(s) updated in the keypoints file`);
+    // What the file's class names mean now: a class renamed while the run trains keeps its id.
+    const classIds = store.classes.activeIds();
     store.setRunStatus(run.id, 'running');
     const result = await train(
       trainingOptionsFromSettings(s, { dataPath: projectFiles(store.dir).keypoints, runDir: run.run_dir, resume: p.resume }),
@@ -66,7 +68,7 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
     );
     const total = epochsDone * pace.batchesPerEpoch;
     ctx.progress({ done: total, total, message: 'Predicting every clip with the best model' });
-    await storePredictions(store, run.id, run.run_dir);
+    await storePredictions(store, run.id, run.run_dir, classIds);
     ctx.progress({ done: total, total, message: `Done: test accuracy ${result.summary.test.accuracy.toFixed(3)}, macro F1 ${result.summary.test.macro_f1.toFixed(3)}` });
     // The run list's backend column names the engine and its threads too (the Training view shows it as is).
     store.setRunStatus(run.id, 'done', { backend: `${result.summary.backend.backend} · ${engineText(result.summary.kernels, result.summary.engine)}`, summary: result.summary });
@@ -80,12 +82,14 @@ export async function trainProject(raw: unknown, ctx: JobContext): Promise<Train
   }
 }
 
-async function storePredictions(store: ProjectStore, runId: number, runDir: string): Promise<void> {
+async function storePredictions(store: ProjectStore, runId: number, runDir: string, known: Map<string, number>): Promise<void> {
   const byKey = store.clipIdsByKey();
   // One pass over every split: the file read and the model loaded once, not once per split.
   const { labels, predictions } = await predictRunSplits(runDir);
-  // Indices are in the model's label order; the store knows classes by name.
-  const classId = labels.map((name) => store.ensureClass(name));
+  // Indices are in the model's label order; the store knows classes by id. The run keeps its own
+  // label list, so that its views read as it trained after its classes are renamed or merged.
+  const classId = store.classes.idsForLabels(labels, known);
+  store.putRunLabels(runId, labels, classId);
   const rows: PredictionRecord[] = [];
   for (const pr of predictions) {
     const clipId = byKey.get(pr.key);

@@ -29,6 +29,7 @@ import { journalDirFor } from '../dataset/clip-journal';
 import { readRecordedExtraction } from '../dataset/sequence-file-reader';
 import { recoverProjectKeypoints } from '../extraction/recover-keypoints';
 import { auditHandlers } from './audit-handlers';
+import { classHandlers } from './class-handlers';
 import { clipKeypoints } from './clip-keypoints';
 import { clipThumbnail } from './clip-thumbnail';
 import { resolveClipMedia, type MediaFile } from './media-file';
@@ -169,6 +170,11 @@ export class StudioService {
       return clipKeypoints(file, key, this.extractionStatus().settings);
     },
     'clips.relabel': ({ clipIds, classId }) => this.labelChange(this.requireStore().labels.relabel(clipIds, classId, this.author)),
+    ...classHandlers(
+      () => this.requireStore(),
+      this.author,
+      () => this.emit({ type: 'project', what: 'classes' }),
+    ),
     'labels.undo': () => this.labelChange(this.requireStore().labels.undo()),
     'labels.redo': () => this.labelChange(this.requireStore().labels.redo()),
     'labels.history': ({ clipId }) => this.requireStore().labels.history(clipId),

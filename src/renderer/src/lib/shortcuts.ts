@@ -8,6 +8,13 @@ export const shortcutGroups: { view: string; keys: [string, string][] }[] = [
     ],
   },
   {
+    view: 'Project',
+    keys: [
+      ['Ctrl+Z', 'undo the last relabel or class change (add, rename, merge)'],
+      ['Ctrl+Shift+Z or Ctrl+Y', 'redo'],
+    ],
+  },
+  {
     view: 'Clips',
     keys: [
       ['1 – 9', 'relabel the open clip (or the marked clips) as class 1 – 9 of the list'],
@@ -16,9 +23,10 @@ export const shortcutGroups: { view: string; keys: [string, string][] }[] = [
       ['↑ ↓, Page Up / Down, Home / End', 'move in the list (when it has the focus)'],
       [',', 'previous video frame'],
       ['.', 'next video frame'],
-      ['Ctrl+Z', 'undo the last relabel'],
+      ['Ctrl+Z', 'undo the last relabel or class change'],
       ['Ctrl+Shift+Z or Ctrl+Y', 'redo'],
       ['Ctrl-click / Shift-click', 'mark a clip / a range of clips for a bulk relabel'],
+      ['type in Label (or Relabel as)', 'find a class; ↑ ↓ choose, Enter relabels, Esc closes; "Create class …" makes the class typed and relabels into it'],
     ],
   },
   {
