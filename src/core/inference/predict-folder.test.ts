@@ -169,17 +169,20 @@ describe('a folder prediction in the project', () => {
     small = join(tmp, 'small');
     handClip(join(small, 'class_2', 'a.mp4'), 3);
     makeClip(join(small, 'class_2', 'bars.mp4'), { seconds: 1, source: 'smptebars' });
+    // A link out of the folder to a file that is no video: listed, never read as one, never served.
+    writeFileSync(join(tmp, 'secret.txt'), 'not for the browser');
+    symlinkSync(join(tmp, 'secret.txt'), join(small, 'class_2', 'secret.mp4'));
   });
 
   it('records each clip as it finishes, keeps the results, and opens a clip as a single prediction with its video', { timeout: 300_000 }, async () => {
     const scan = await scanPredictFolder(small, ['class_0', 'class_1', 'class_2']);
     const id = createFolderPrediction(projectDir, scan, { id: 1, name: 'run 1', runDir: run84 }, ['class_0', 'class_1', 'class_2']);
     expect(id).not.toContain('--');
-    expect(listFolderPredictions(projectDir)).toMatchObject([{ id, state: 'running', total: 2, done: 0 }]);
+    expect(listFolderPredictions(projectDir)).toMatchObject([{ id, state: 'running', total: 3, done: 0 }]);
     const info = await predictFolderInProject({ projectDir, id }, ctx(), clipWorker);
-    expect(info).toMatchObject({ id, state: 'done', total: 2, done: 2, failed: 1, classFolders: true });
+    expect(info).toMatchObject({ id, state: 'done', total: 3, done: 3, failed: 2, classFolders: true });
     const stored = getFolderPrediction(projectDir, id);
-    expect(stored.clips.map((c) => [c.file, c.status])).toEqual([['class_2/a.mp4', 'ok'], ['class_2/bars.mp4', 'no_hands']]);
+    expect(stored.clips.map((c) => [c.file, c.status])).toEqual([['class_2/a.mp4', 'ok'], ['class_2/bars.mp4', 'no_hands'], ['class_2/secret.mp4', 'unreadable']]);
     expect(stored.summary.withTrueClass).toBe(1);
 
     const clipId = folderClipPredictionId(id, 0);
@@ -191,6 +194,7 @@ describe('a folder prediction in the project', () => {
     // No prediction to open for a clip that failed; a file changed since is not served.
     expect(() => getFolderClipPrediction(projectDir, folderClipPredictionId(id, 1))).toThrow(/no hands/);
     expect(() => folderClipMedia(projectDir, folderClipPredictionId(id, 7))).toThrow(/not found/);
+    expect(() => folderClipMedia(projectDir, folderClipPredictionId(id, 2))).toThrow(/secret\.mp4 was not read as a video/);
     appendFileSync(join(small, 'class_2', 'a.mp4'), 'more');
     expect(() => folderClipMedia(projectDir, clipId)).toThrow(/changed since it was predicted/);
   });
