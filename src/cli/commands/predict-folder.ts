@@ -77,7 +77,9 @@ function printSummary(scan: FolderScan, s: FolderSummary, run: FolderPredictionR
   console.log(`\n${s.predicted} of ${scan.clips.length} clips predicted${failures.length ? `; failed: ${failures.join(', ')}` : ''}.`);
   if (run) console.log(`Regions: ${run.regionsUsed}; run by ${run.engine === 'onnxruntime' ? 'onnxruntime-node (the exported model.onnx)' : 'TensorFlow.js'}; ${run.frames} frames in ${run.seconds.toFixed(1)} s.`);
   if (s.withTrueClass > 0) {
-    console.log(`Accuracy ${s.correct}/${s.withTrueClass} (${pct(s.accuracy)}) over the predicted clips in class folders; top-3 ${pct(s.top3Accuracy)}, top-5 ${pct(s.top5Accuracy)}.`);
+    // Top-k only says something when the model has more than k classes.
+    const topK = [s.labels.length > 3 ? `top-3 ${pct(s.top3Accuracy)}` : '', s.labels.length > 5 ? `top-5 ${pct(s.top5Accuracy)}` : ''].filter(Boolean).join(', ');
+    console.log(`Accuracy ${s.correct}/${s.withTrueClass} (${pct(s.accuracy)}) over the predicted clips in class folders${topK ? `; ${topK}` : ''}.`);
     const rows = s.labels.map((l, i) => [l, s.confusion[i]] as const).filter(([, row]) => row.some((v) => v > 0));
     const w = Math.max(5, ...s.labels.map((l) => l.length));
     const cw = s.labels.map((l) => Math.max(4, l.length));
