@@ -59,6 +59,8 @@ describe('starting a folder prediction', () => {
     await expect(h['predict.folderStart']({ runId: runTaking(84, 'running'), folder })).rejects.toThrow(/has not finished training/);
     const run = runTaking(84);
     await expect(h['predict.folderStart']({ runId: run, folder: join(dir, 'nowhere') })).rejects.toThrow(/The folder .*nowhere does not exist/);
+    await expect(h['predict.folderStart']({ runId: run, folder: 'clips' })).rejects.toThrow(/Give the folder's full path: "clips" is relative/);
+    await expect(h['predict.folderStart']({ runId: run, folder: '   ' })).rejects.toThrow(/Name the folder to predict/);
     mkdirSync(join(dir, 'empty'));
     await expect(h['predict.folderStart']({ runId: run, folder: join(dir, 'empty') })).rejects.toThrow(/No video files in .*empty: it is empty/);
     expect(started).toEqual([]);

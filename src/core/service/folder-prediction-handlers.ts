@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import type { z } from 'zod';
 import type { JobInfo, JobKind, Methods, Result, StudioEvent } from '../../api';
 import { StudioError } from '../errors';
@@ -32,7 +33,10 @@ export function folderPredictionHandlers(h: FolderPredictionHost): FolderHandler
       if (run.status !== 'done') throw new StudioError('invalid_input', `${run.name} has not finished training: pick a finished run`);
       const meta = readModelMetadata(modelDirOf(run.run_dir));
       checkInput(meta);
-      const scan = await scanPredictFolder(folder.trim(), meta.labels);
+      // The server's working directory means nothing to the person typing: a folder is named in full.
+      const path = folder.trim();
+      if (!isAbsolute(path)) throw new StudioError('invalid_input', path ? `Give the folder's full path: "${path}" is relative` : 'Name the folder to predict');
+      const scan = await scanPredictFolder(path, meta.labels);
       // The walk took a while: another start may have come in meanwhile.
       h.ensureIdle('predict-folder');
       const id = createFolderPrediction(store.dir, scan, { id: run.id, name: run.name, runDir: run.run_dir }, meta.labels);
