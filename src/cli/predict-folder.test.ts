@@ -98,6 +98,7 @@ describe('gstudio predict <run> <folder>', () => {
     mkdirSync(join(tmp, 'empty'));
     expect(gstudio('predict', run, join(tmp, 'empty')).err).toMatch(/^gstudio: No video files in .*empty: it is empty$/m);
     expect(gstudio('predict', run, join(folder, 'class_1', 'b.mp4'), '--csv', join(tmp, 'x.csv')).err).toMatch(/^gstudio: --csv writes the results of a folder/m);
+    expect(gstudio('predict', run, folder, '--workers', '65').err).toBe('gstudio: --workers must be at most 64\n');
     const data2 = join(tmp, 'trajectories.h5');
     await writeSyntheticSequences({ path: data2, classes: 2, perClass: 12, seqLen: 8, features: 2, seed: 6 });
     await train({ dataPath: data2, runDir: join(tmp, 'run2'), epochs: 1, hiddenSize: 8, numLayers: 1, batchSize: 8 });

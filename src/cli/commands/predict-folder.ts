@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { FolderClipResult, FolderSummary } from '../../api/folder-predictions';
-import { CancelledError } from '../../core/errors';
+import { ExtractionSettings } from '../../api/extraction';
+import { CancelledError, InvalidInputError } from '../../core/errors';
 import { scanPredictFolder, type FolderScan } from '../../core/inference/folder-clips';
 import { folderCsv } from '../../core/inference/folder-csv';
 import { summariseFolder } from '../../core/inference/folder-summary';
@@ -8,6 +9,7 @@ import { predictFolder, type FolderPredictionRun } from '../../core/inference/pr
 import { checkInput, modelDirOf } from '../../core/inference/predict-video';
 import { readModelMetadata } from '../../core/models/model-files';
 import { workerScript } from '../../workers/worker-script';
+import { flagIssueMessage } from '../extraction-options';
 import { withProgress } from '../in-process-job';
 
 export interface FolderFlags {
@@ -22,6 +24,8 @@ export interface FolderFlags {
  * the clips finished so far: they are printed and written, then the command says it was cancelled.
  */
 export async function predictFolderCommand(runDir: string, folder: string, flags: FolderFlags): Promise<void> {
+  const workers = ExtractionSettings.shape.workers.safeParse(flags.workers ?? 0);
+  if (!workers.success) throw new InvalidInputError(flagIssueMessage({ ...workers.error.issues[0], path: ['workers'] }));
   const meta = readModelMetadata(modelDirOf(runDir));
   checkInput(meta);
   const scan = await scanPredictFolder(folder, meta.labels);
