@@ -24,6 +24,8 @@ export interface StudioApi {
   clipThumbnailUrl(clipId: number): string;
   /** A dropped or chosen file: its path (desktop) or an upload id (web mode). */
   takeFile(file: File): Promise<{ video: string } | { uploadId: string }>;
+  /** A dropped folder's path where the transport can tell it (desktop); null in a browser, which never reveals it. */
+  folderPathOf(file: File): string | null;
 }
 
 /** The raw bridge the Electron preload exposes on `window.gstudioBridge`. */

@@ -11,6 +11,7 @@ export * from './keypoints';
 export * from './jobs';
 export * from './methods';
 export * from './predictions';
+export * from './folder-predictions';
 export * from './recorded-settings';
 export * from './project';
 export * from './runs';

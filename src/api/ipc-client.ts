@@ -17,5 +17,6 @@ export function createIpcClient(bridge: PreloadBridge): StudioApi {
     predictionMediaUrl: (id) => `${MEDIA_SCHEME}://prediction/${id}`,
     clipThumbnailUrl: (clipId) => `${MEDIA_SCHEME}://thumb/${clipId}`,
     takeFile: async (file) => ({ video: bridge.pathForFile(file) }),
+    folderPathOf: (file) => bridge.pathForFile(file) || null,
   };
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** Kinds of background work; later issues add extraction, training and prediction. */
-export const JobKind = z.enum(['probe', 'extract', 'train', 'predict', 'audit']);
+/** Kinds of background work: `predict` is one video, `predict-folder` every video below a folder. */
+export const JobKind = z.enum(['probe', 'extract', 'train', 'predict', 'predict-folder', 'audit']);
 export type JobKind = z.infer<typeof JobKind>;
 
 export const JobState = z.enum(['running', 'done', 'failed', 'cancelled', 'interrupted']);

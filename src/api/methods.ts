@@ -5,6 +5,7 @@ import { Clip, ClipFilter, ClipPage, LabelChange, LabelEvent } from './clips';
 import { ExtractionSettings, ExtractionStatus, MergeSummary } from './extraction';
 import { JobInfo } from './jobs';
 import { ClipKeypoints } from './keypoints';
+import { FolderPrediction, FolderPredictionInfo } from './folder-predictions';
 import { PredictionDetail, PredictionId, PredictionSummary } from './predictions';
 import { RunDetail, RunEvaluation, RunExport, RunExportKind, RunInfo, TrainingSettings } from './runs';
 import { ImportReport, ProjectSummary } from './project';
@@ -104,6 +105,12 @@ export const methods = {
     z.object({ jobId: z.string(), predictionId: PredictionId }),
   ),
   'predict.list': method(Empty, z.array(PredictionSummary)),
+  /** Every video below a folder the user names, predicted with one run as a job; results kept in the project. */
+  'predict.folderStart': method(z.object({ runId: Id, folder: PathString }).strict(), z.object({ jobId: z.string(), id: PredictionId })),
+  'predict.folders': method(Empty, z.array(FolderPredictionInfo)),
+  'predict.folderGet': method(z.object({ id: PredictionId }).strict(), FolderPrediction),
+  /** The folder's results as CSV (RFC 4180), as `gstudio predict <run> <folder> --csv` writes them. */
+  'predict.folderCsv': method(z.object({ id: PredictionId }).strict(), z.object({ fileName: z.string(), text: z.string() })),
   /** Live prediction: the latest frames' hands (as Tasks gives them for the unmirrored picture) classified by a run's model. */
   'live.predict': method(
     z

@@ -62,6 +62,8 @@ export function createWebClient(origin = location.origin): StudioApi {
     clipMediaUrl: (clipId) => `${origin}${HTTP_MEDIA_PREFIX}${clipId}`,
     predictionMediaUrl: (id) => `${origin}${HTTP_PREDICTION_MEDIA_PREFIX}${id}`,
     clipThumbnailUrl: (clipId) => `${origin}${HTTP_THUMB_PREFIX}${clipId}`,
+    // A page is never told where a dropped folder is: the user types or pastes its path.
+    folderPathOf: () => null,
     async takeFile(file) {
       const res = await fetch(`${origin}${HTTP_UPLOAD_PATH}?name=${encodeURIComponent(file.name)}`, { method: 'PUT', body: file, credentials: 'same-origin' });
       const body = (await res.json().catch(() => null)) as { uploadId?: string; error?: string } | null;

@@ -19,7 +19,7 @@ const SOCKETS = 40;
 
 // Calls that would write outside the project or start jobs are left out: the point is that
 // nothing a client sends ends the server or changes what it should not.
-const WRITES_ELSEWHERE = new Set(['project.create', 'project.open', 'clips.import', 'clips.probe', 'extraction.start', 'training.start', 'predict.start', 'dialog.pickFolder']);
+const WRITES_ELSEWHERE = new Set(['project.create', 'project.open', 'clips.import', 'clips.probe', 'extraction.start', 'training.start', 'predict.start', 'predict.folderStart', 'dialog.pickFolder']);
 const METHODS = [...Object.keys(methods).filter((m) => !WRITES_ELSEWHERE.has(m)), '__proto__', 'constructor', 'nope', '', 'clips.get/../x', 'a'.repeat(300)];
 
 let tmp: string;

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { forkSpawner } from '../core/jobs';
+import { appendFolderClip, createFolderPrediction } from '../core/inference/folder-prediction-store';
+import { scanPredictFolder } from '../core/inference/folder-clips';
 import { ProjectStore } from '../core/project';
 import { StudioService } from '../core/service';
 import { makeClip } from '../test-support/make-clips';
@@ -150,6 +152,33 @@ describe('files that are not videos', () => {
     expect(outcome.error.code).toBe('invalid_input');
     expect(outcome.error.message).toMatch(/x\.mp4 is not a video the studio can read, so it was not taken/);
     expect(kept()).toEqual([]);
+  });
+
+  it('a folder prediction serves only the clips of the named folder it read as video, while they are the same files', async () => {
+    const folder = join(tmp, 'named folder');
+    makeClip(join(folder, 'a', 'real.mp4'), { seconds: 0.4 });
+    symlinkSync(join(tmp, 'elsewhere', 'real.mp4'), join(folder, 'a', 'moving.mp4'));
+    const projectDir = join(tmp, 'project');
+    const scan = await scanPredictFolder(folder, ['a']);
+    const id = createFolderPrediction(projectDir, scan, { id: runId, name: 'run 1 · lstm', runDir: join(projectDir, 'runs', '001') }, ['a']);
+    for (const [index, file] of scan.clips.map((c) => [c.index, c.relPath] as const)) {
+      const top = [{ label: 'a', probability: 1 }];
+      appendFolderClip(projectDir, id, { index, file, trueClass: 'a', status: 'ok', reason: null, predicted: 'a', confidence: 1, top, frames: 10, framesWithHands: 10 }, { records: [], window: [], fps: 25 });
+    }
+    const media = (n: number) => rawRequest(server.port, `/media/prediction/${id}--${n}`, { headers: auth() });
+    expect(scan.clips.map((c) => c.relPath)).toEqual(['a/moving.mp4', 'a/real.mp4']);
+    expect((await media(1)).status).toBe(200);
+    expect((await media(0)).status).toBe(200);
+    // Retargeted to a secret since it was predicted: refused, nothing of it sent.
+    unlinkSync(join(folder, 'a', 'moving.mp4'));
+    symlinkSync(join(tmp, 'elsewhere', 'secret.mp4'), join(folder, 'a', 'moving.mp4'));
+    const swapped = await media(0);
+    expect(swapped.status).toBe(403);
+    expect(swapped.body.toString()).not.toMatch(/root:/);
+    expect((await media(9)).status).toBe(404);
+    expect((await rawRequest(server.port, `/media/prediction/${id}--0--0`, { headers: auth() })).status).toBeGreaterThanOrEqual(400);
+    // The tests below count what uploads leave in predictions/.
+    rmSync(join(projectDir, 'predictions', id), { recursive: true });
   });
 
   it('an upload that is not a video is refused and leaves nothing', async () => {

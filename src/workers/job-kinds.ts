@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { auditProject } from '../core/audit/audit-project';
 import { extractProject } from '../core/extraction/extract-project';
+import { predictFolderInProject } from '../core/inference/project-folder-predictions';
 import { predictInProject } from '../core/inference/project-predictions';
 import type { JobHandlers } from '../core/jobs/job-context';
 import { probePendingClips } from '../core/project/probe-clips';
@@ -15,5 +16,6 @@ export const jobKinds: JobHandlers = {
   extract: (params, ctx) => extractProject(params, ctx, workerScript('clip-worker')),
   train: (params, ctx) => trainProject(params, ctx),
   predict: (params, ctx) => predictInProject(params, ctx),
+  'predict-folder': (params, ctx) => predictFolderInProject(params, ctx, workerScript('clip-worker')),
   audit: (params, ctx) => auditProject(params, ctx),
 };

@@ -59,6 +59,10 @@ describe('predicting a new video', () => {
     const bars = join(tmp, 'bars.mp4');
     makeClip(bars, { seconds: 1, source: 'smptebars' });
     await expect(predictVideo(run84, bars)).rejects.toThrow(/No hands were found in any of the 25 frames/);
+    // Two frames padded to the model's twelve would be a guess: refused, as a folder's clip is.
+    const short = join(tmp, 'short.mp4');
+    makeClip(short, { seconds: 0.08 });
+    await expect(predictVideo(run84, short)).rejects.toThrow(/short\.mp4 is too short: 2 frames, where the model looks at 12 and needs at least 3/);
     const text = join(tmp, 'notes.mp4');
     writeFileSync(text, 'not a video');
     await expect(predictVideo(run84, text)).rejects.toThrow(/Cannot read video/);

@@ -15,6 +15,7 @@ import { openVideo } from '../video/decode';
 import { annotateFrame } from '../vision/annotate';
 import type { HandPipelineOptions } from '../vision/hand-pipeline';
 import { annotatedFrameName } from './annotate-video';
+import { whyUnclassifiable } from './classifiable';
 import { writeCaptionedFrames } from './caption-frames';
 
 export interface VideoPrediction {
@@ -164,6 +165,9 @@ export async function predictVideo(runOrModelDir: string, video: string, options
       throw err;
     });
     if (result.frames.length === 0) throw new StudioError('no_frames', `No frame could be read from ${name}`);
+    // The same rule as a folder's clips: a few frames padded to the window would give a guess.
+    const why = whyUnclassifiable(result.frames, meta.inputShape[0]);
+    if (why?.code === 'too_short') throw new StudioError('too_short', `${name} is ${why.reason}: there is too little to classify`);
     const c = await classify(model, meta, result.frames, ex.mode, modelDir);
     if (c.frames_with_hands === 0) {
       throw new StudioError('no_hands', `No hands were found in any of the ${result.frames.length} frames of ${name}: there is nothing to classify`);

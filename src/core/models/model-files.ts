@@ -1,8 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { RunDirError } from '../errors';
 import { createClassifier } from './create-classifier';
-import { fileIOHandler } from './file-io-handler';
+import { fileIOHandler, MODEL_JSON } from './file-io-handler';
 import type { KernelSet } from './kernels/kernel-set';
 import { modelSpecSchema } from './model-spec';
 import type { SequenceClassifier } from './sequence-classifier';
@@ -41,6 +43,22 @@ export async function saveClassifier(dir: string, model: SequenceClassifier, met
     weightData: data,
     userDefinedMetadata: modelMetadataSchema.parse(meta) as unknown as Record<string, object>,
   });
+}
+
+/** The metadata alone, without the weights: to check a model (its classes, its input) before a long job. */
+export function readModelMetadata(dir: string): ModelMetadata {
+  const path = join(dir, MODEL_JSON);
+  if (!existsSync(path)) throw new RunDirError(`no saved model in ${dir} (model.json is missing); train a model first`);
+  let json: { format?: string; userDefinedMetadata?: unknown };
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    throw new RunDirError(`${path} is not valid JSON; the saved model is damaged: train again`);
+  }
+  if (json.format !== FORMAT) throw new RunDirError(`${dir} holds a "${json.format}" model, not a Gesture Studio sequence classifier`);
+  const parsed = modelMetadataSchema.safeParse(json.userDefinedMetadata);
+  if (!parsed.success) throw new RunDirError(`${path} has incomplete metadata (${parsed.error.issues[0]?.path.join('.')}); train again`);
+  return parsed.data;
 }
 
 export async function loadClassifier(dir: string, kernels?: KernelSet): Promise<{ model: SequenceClassifier; meta: ModelMetadata }> {

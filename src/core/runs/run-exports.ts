@@ -3,19 +3,12 @@ import { join } from 'node:path';
 import type { RunExport, RunExportKind } from '../../api';
 import { StudioError } from '../errors';
 import type { ProjectStore } from '../project';
+import { csvRows } from '../report/csv';
 import { runReportHtml } from '../report/run-report';
 import { storedZip } from '../vision/stored-zip';
 import { runEvaluation } from './run-views';
 
-/** One CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). */
-export function csvField(v: string | number): string {
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function csvRows(rows: (string | number)[][]): string {
-  return rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
-}
+export { csvField, csvRows } from '../report/csv';
 
 /** A file name from a run's name: letters, digits, dots and dashes kept, the rest one dash. */
 function stem(name: string): string {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import {
   ExtractionSettings,
   isMethodName,
+  parseFolderClipId,
   TrainingSettings,
   methods,
   type CallOutcome,
@@ -23,7 +24,9 @@ import { mergeInProject, projectNotices, unmergedParts } from './sharded-extract
 import { saveCapture } from '../capture/save-capture';
 import { LivePredictor } from '../inference/live-predict';
 import { exportRun } from '../runs/run-exports';
+import { folderClipMedia, getFolderClipPrediction, markInterruptedFolderPredictions } from '../inference/folder-prediction-store';
 import { getPrediction, listPredictions, newPrediction, predictionVideo as predictVideoPath } from '../inference/project-predictions';
+import { folderPredictionHandlers, recordFolderPredictionEnd } from './folder-prediction-handlers';
 import { runDetail, runEvaluation, runInfo } from '../runs/run-views';
 import { journalDirFor } from '../dataset/clip-journal';
 import { readRecordedExtraction } from '../dataset/sequence-file-reader';
@@ -103,7 +106,8 @@ export class StudioService {
 
   /** The video of a prediction made in the studio (inside the project's predictions/ folder). */
   predictionMedia(id: string): MediaFile {
-    return predictVideoPath(this.requireStore().dir, id);
+    // A clip of a folder prediction (`<id>--<index>`) is served from the folder the user named.
+    return parseFolderClipId(id) ? folderClipMedia(this.requireStore().dir, id) : predictVideoPath(this.requireStore().dir, id);
   }
 
   /** Web mode's upload: a new prediction folder holding the dropped video; returns its id. */
@@ -263,7 +267,13 @@ export class StudioService {
       return { ...saved, probeJobId: this.runner.running('probe') ? null : this.startProbe() };
     },
     'predict.list': () => listPredictions(this.requireStore().dir),
-    'predict.get': ({ id }) => getPrediction(this.requireStore().dir, id),
+    'predict.get': ({ id }) => (parseFolderClipId(id) ? getFolderClipPrediction(this.requireStore().dir, id) : getPrediction(this.requireStore().dir, id)),
+    ...folderPredictionHandlers({
+      store: () => this.requireStore(),
+      ensureIdle: (kind) => this.ensureIdle(kind),
+      startJob: (kind, params) => this.startJob(kind, params),
+      emit: (e) => this.emit(e),
+    }),
     'jobs.list': () => this.runner.list(),
     'jobs.cancel': ({ id }) => ({ cancelled: this.runner.cancel(id) }),
     ...auditHandlers({
@@ -286,6 +296,7 @@ export class StudioService {
     store.markInterruptedJobs();
     store.markInterruptedRuns();
     store.audits.markInterrupted();
+    markInterruptedFolderPredictions(store.dir);
     // Clips left 'pending' by an interrupted probe are picked up again.
     if (store.info().videoRoot && store.clipIdsWithStatus('pending').length > 0) this.startProbe();
     // Clips a crashed extraction finished are merged into the keypoints file (training does it too).
@@ -338,7 +349,7 @@ export class StudioService {
     if (job.pid && info) ledger.add({ jobId: job.id, kind, pid: job.pid, startedAt: info.startedAt });
     void job.finished.then(() => {
       ledger.remove(job.id);
-      this.emit({ type: 'project', what: kind === 'train' ? 'runs' : kind === 'predict' ? 'predictions' : kind === 'audit' ? 'audits' : 'clips' });
+      this.emit({ type: 'project', what: kind === 'train' ? 'runs' : kind === 'predict' || kind === 'predict-folder' ? 'predictions' : kind === 'audit' ? 'audits' : 'clips' });
     });
     return job.id;
   }
@@ -371,6 +382,7 @@ export class StudioService {
       if (this.store === record.store) {
         record.store.recordJob(job, record.params);
         if (job.kind === 'train' && typeof record.params.runId === 'number') recordRunEnd(record.store, record.params.runId, job);
+        if (job.kind === 'predict-folder') recordFolderPredictionEnd(record.params, job);
       }
     }
     this.emit({ type: 'job', job });
