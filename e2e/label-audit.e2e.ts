@@ -22,7 +22,7 @@ const call = <T>(p: Page, method: string, params: unknown): Promise<T> =>
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'gstudio-audit-'));
   // A small demo project (3 signs × 12 clips), made by the real CLI.
-  gstudio('demo', '--out', join(tmp, 'demo'), '--classes', '3', '--clips', '12', '--epochs', '2');
+  gstudio('demo', '--out', join(tmp, 'demo'), '--keypoints-only', '--classes', '3', '--clips', '12', '--epochs', '2');
   studio = await openStudio(['--project', join(tmp, 'demo', 'project')], { width: 1400, height: 1100 });
   page = studio.page;
   await page.goto(studio.server.url);

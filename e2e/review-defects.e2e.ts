@@ -16,7 +16,7 @@ let page: Page;
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'gstudio-review-'));
-  gstudio('demo', '--out', join(tmp, 'demo'), '--classes', '3', '--clips', '12', '--epochs', '3');
+  gstudio('demo', '--out', join(tmp, 'demo'), '--keypoints-only', '--classes', '3', '--clips', '12', '--epochs', '3');
   studio = await openStudio(['--project', join(tmp, 'demo', 'project')], { width: 1400, height: 1000 });
   page = studio.page;
   page.setDefaultTimeout(15_000);
