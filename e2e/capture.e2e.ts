@@ -81,16 +81,19 @@ describe('Capture view', () => {
       // Hold to record: the clip lasts as long as space is held, without a countdown.
       await page.getByLabel('Length').selectOption('hold');
       await page.locator('body').click({ position: { x: 5, y: 5 } });
+      const pressed = Date.now();
       await page.keyboard.down('Space');
       await page.getByText('● Recording: release to stop').waitFor({ timeout: 10_000 });
       await page.waitForTimeout(1_600);
       await page.keyboard.up('Space');
+      // How long space was really held (a loaded machine delivers the key later than asked).
+      const heldFor = (Date.now() - pressed) / 1000;
       await expect.poll(() => page.getByRole('list', { name: 'Recorded clips' }).getByRole('listitem').count(), { timeout: 90_000 }).toBe(2);
       const held = readdirSync(join(tmp, 'videos', second!)).filter((f) => f.startsWith('capture-') && f !== files[0]);
       expect(held).toHaveLength(1);
       const length = Number(execFileSync(ffprobePath(), ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', join(tmp, 'videos', second!, held[0])]).toString());
       expect(length).toBeGreaterThan(1.2);
-      expect(length).toBeLessThan(3);
+      expect(length).toBeLessThan(heldFor + 0.5);
       // A tap is too short to be a clip: nothing saved, and it says why.
       await page.keyboard.press('Space');
       await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toMatch(/hold space .* at least half a second/);
