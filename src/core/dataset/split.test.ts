@@ -105,3 +105,59 @@ describe('loadSplit', () => {
     expect(() => loadSplit(file('nope2.json', '{"train": ["a"], "val": [], "test": ["c"]}'))).toThrow(TrainingDataError);
   });
 });
+
+describe('splitDataset: identical copies (content groups)', () => {
+  const o = { valFraction: 0.2, testFraction: 0.2, seed: 1 };
+  const partsOf = (s: { train: string[]; val: string[]; test: string[] }) => new Map((['train', 'val', 'test'] as const).flatMap((p) => s[p].map((k) => [k, p] as const)));
+  const asSets = (s: { train: string[]; val: string[]; test: string[] }) => ({ train: new Set(s.train), val: new Set(s.val), test: new Set(s.test) });
+  const warning = (n: number, moved: number) =>
+    `${n} clips are identical copies of another: each set of copies is kept in one part of the split${moved ? ` (${moved} moved)` : ''}, so that none is tested on a clip it trained on`;
+
+  it('moves each copy to the part its first key (in key order) drew, and counts the copies and the moves', () => {
+    const all = items([20, 20]);
+    const plain = splitDataset(all, o).split;
+    const before = partsOf(plain);
+    // Copies across the classes: c0_i and c1_i for i < 6, and a set of three within class 0.
+    const groupOf = (k: string): string | undefined => {
+      const i = Number(k.slice(k.indexOf('_') + 1));
+      if (i < 6) return `g${i}`;
+      return ['c0_10', 'c0_11', 'c0_12'].includes(k) ? 'g10' : undefined;
+    };
+    const sets = [...Array(6).keys()].map((i) => [`c0_${i}`, `c1_${i}`]).concat([['c0_10', 'c0_11', 'c0_12']]);
+    // Worked out from the split without copies: the first key of a set keeps its part, the others join it.
+    const want = { train: [...plain.train], val: [...plain.val], test: [...plain.test] };
+    let moved = 0;
+    for (const keys of sets) {
+      const home = before.get(keys[0])!;
+      for (const k of keys.slice(1)) {
+        const from = before.get(k)!;
+        if (from === home) continue;
+        want[from] = want[from].filter((x) => x !== k);
+        want[home].push(k);
+        moved++;
+      }
+    }
+    expect(moved).toBeGreaterThan(0); // the seed draws some copies apart, so something moves
+    const grouped = all.map((it) => ({ ...it, group: groupOf(it.key) }));
+    const r = splitDataset(grouped, o);
+    expect(asSets(r.split)).toEqual(asSets(want));
+    expect(r.stratified).toBe(true);
+    expect(r.warnings).toEqual([warning(15, moved)]);
+    // The first key in key order decides, not the first one listed: the same split in any order.
+    expect(asSets(splitDataset([...grouped].reverse(), o).split)).toEqual(asSets(want));
+  });
+
+  it('says nothing and moves nothing when no clip has a copy, and names no move when the copies already share a part', () => {
+    const all = items([20, 20]);
+    const plain = splitDataset(all, o);
+    // Every clip its own group (distinct content), or no group at all (an all-zero sequence).
+    const distinct = splitDataset(all.map((it) => ({ ...it, group: `h-${it.key}` })), o);
+    expect(distinct).toEqual(plain);
+    expect(distinct.warnings).toEqual([]);
+    // Two copies the split puts in one part anyway: kept there, reported, none moved.
+    const [a, b] = plain.split.train;
+    const together = splitDataset(all.map((it) => ({ ...it, group: it.key === a || it.key === b ? 'same' : undefined })), o);
+    expect(together.split).toEqual(plain.split);
+    expect(together.warnings).toEqual([warning(2, 0)]);
+  });
+});

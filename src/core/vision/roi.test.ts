@@ -117,4 +117,12 @@ describe('rectIou', () => {
     expect(rectIou(a, { ...a, cx: 2 })).toBe(0);
     expect(rectIou(a, { ...a, cy: -2 })).toBe(0);
   });
+
+  it('is 0, not NaN, for regions of no width or no height, even two on the same spot', () => {
+    // Overlap 0 × 2 (or 2 × 0) over a union of no area: a number for the tracker to compare, 0.
+    const line = { ...a, width: 0 };
+    expect(rectIou(line, line)).toBe(0);
+    expect(rectIou({ ...a, height: 0 }, { ...a, height: 0 })).toBe(0);
+    expect(rectIou(line, a)).toBe(0);
+  });
 });
