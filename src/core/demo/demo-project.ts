@@ -144,7 +144,7 @@ export async function runDemo(o: DemoRunOptions): Promise<DemoRunSummary> {
         await writeGeneratedKeypoints(store, projectDir, clips, o.stage('Writing keypoints', 'clips'));
       } else {
         heldOutInput = { clip: `${held.relativePath} (held out)`, trueClass: held.className, video: join(out, 'held-out', held.relativePath.split('/')[1]) };
-        // The whole frame (the signer fills it), the full landmark model: as the generated keypoints are labelled.
+        // The whole frame (the signer fills it), the lite models (see demoExtractionSettings).
         await extract(demoExtractionSettings());
         landmarks = await extractedAgainstTruth(projectFiles(projectDir).keypoints, clips);
       }
