@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
  * A worker entry as a file to start: the TypeScript source when running from the repository
  * (through tsx), the bundled file in a built app (next to the bundle, or one folder up from a chunk).
  */
-export function workerScript(name: 'job-worker' | 'clip-worker'): string {
+export function workerScript(name: 'job-worker' | 'clip-worker' | 'render-worker'): string {
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [join(here, `${name}.ts`), join(here, `${name}.js`), join(here, '..', `${name}.js`), join(here, '..', 'workers', `${name}.ts`)];
   const found = candidates.find((c) => existsSync(c));

@@ -49,6 +49,7 @@ export function registerDemo(program: Command): void {
           keypointsOnly: f.keypointsOnly,
           training: { seed: f.seed, ...(f.epochs ? { epochs: f.epochs } : {}) },
           clipWorkerScript: workerScript('clip-worker'),
+          renderWorkerScript: workerScript('render-worker'),
           stage,
         });
         (bar as ReturnType<typeof jobProgressBar> | null)?.stop();

@@ -60,6 +60,9 @@ function normalise(v: Vec3): Vec3 {
   const n = Math.hypot(...v);
   return [v[0] / n, v[1] / n, v[2] / n];
 }
+// The key's half vector for a viewer at -z (not normalised) and its length: the same for every pixel.
+const HALF: Vec3 = [KEY[0], KEY[1], KEY[2] - 1];
+const HALF_NORM = Math.hypot(HALF[0], HALF[1], HALF[2]);
 
 /** Diffuse key (wrapped, so the terminator is soft) and fill, a sky-like ambient, a faint sheen. */
 function shade(albedo: Vec3, p: SurfacePoint, out: Float32Array, gloss = 0.06, occlusion = 1): void {
@@ -69,11 +72,7 @@ function shade(albedo: Vec3, p: SurfacePoint, out: Float32Array, gloss = 0.06, o
   const ambient = 0.22 + 0.1 * -p.nz;
   const light = (ambient + 0.78 * key + 0.3 * fill) * occlusion;
   // Blinn highlight of the key for a viewer at -z.
-  const hx = KEY[0];
-  const hy = KEY[1];
-  const hz = KEY[2] - 1;
-  const hn = Math.hypot(hx, hy, hz);
-  const spec = gloss * 255 * Math.max(0, (p.nx * hx + p.ny * hy + p.nz * hz) / hn) ** 24;
+  const spec = gloss * 255 * Math.max(0, (p.nx * HALF[0] + p.ny * HALF[1] + p.nz * HALF[2]) / HALF_NORM) ** 24;
   // Light scattered under the skin: shadows are warmer than the lit side.
   const warm = 1 - key;
   out[0] = albedo[0] * light * (1 + 0.12 * warm) + spec;

@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TrainingSettings } from '../../api/runs';
 import { clipDatasetName } from '../dataset/clip-name';
@@ -36,6 +37,8 @@ export interface DemoRunOptions {
   framesPerClip?: readonly [number, number];
   /** The clip worker entry of the extraction pool (needed unless keypointsOnly). */
   clipWorkerScript?: string;
+  /** The demo render worker entry: the videos are drawn in one process per core (in this thread without it). */
+  renderWorkerScript?: string;
   /** Each stage reports through its own context (a progress bar each in the CLI). */
   stage: (name: string, unit: string) => JobContext;
 }
@@ -125,6 +128,7 @@ export async function runDemo(o: DemoRunOptions): Promise<DemoRunSummary> {
       let meter: ProgressMeter | undefined;
       await renderDemoVideos(o.keypointsOnly ? clips : [...clips, held], videosRoot, {
         signal: render.signal,
+        ...(o.renderWorkerScript ? { workerScript: o.renderWorkerScript, concurrency: availableParallelism() } : {}),
         onProgress: (p) => {
           meter ??= new ProgressMeter(p.total, render.progress, 250);
           meter.done = p.done;
@@ -140,7 +144,7 @@ export async function runDemo(o: DemoRunOptions): Promise<DemoRunSummary> {
         await writeGeneratedKeypoints(store, projectDir, clips, o.stage('Writing keypoints', 'clips'));
       } else {
         heldOutInput = { clip: `${held.relativePath} (held out)`, trueClass: held.className, video: join(out, 'held-out', held.relativePath.split('/')[1]) };
-        // The whole frame (the signer fills it), the full landmark model: as the generated keypoints are labelled.
+        // The whole frame (the signer fills it), the lite models (see demoExtractionSettings).
         await extract(demoExtractionSettings());
         landmarks = await extractedAgainstTruth(projectFiles(projectDir).keypoints, clips);
       }

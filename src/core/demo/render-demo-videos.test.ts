@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { scanVideoFolder } from '../project/scan-videos';
 import { decodeVideo } from '../video/decode';
 import { probeClip } from '../video/probe';
 import type { RgbImage } from '../vision/rgb-image';
+import { workerScript } from '../../workers/worker-script';
 import { encodeRgbVideo, generateDemoDataset, renderDemoFrame, renderDemoVideos, trueHands, type DemoClip } from './index';
 
 const dir = mkdtempSync(join(tmpdir(), 'gstudio-demo-videos-'));
@@ -108,6 +109,36 @@ describe('renderDemoVideos', () => {
     expect([again.rendered, again.skipped]).toEqual([1, 3]);
     expect((await probeClip(join(root, clips[1].relativePath))).frameCount).toBe(clips[1].frames.length);
   });
+
+  it('draws the same videos in worker processes as in this thread', async () => {
+    const out = join(dir, 'workers');
+    const progress: string[] = [];
+    const summary = await renderDemoVideos(clips, out, { concurrency: 2, workerScript: workerScript('render-worker'), onProgress: (p) => progress.push(`${p.done}/${p.total}`) });
+    expect(progress).toEqual(['1/4', '2/4', '3/4', '4/4']);
+    expect([summary.rendered, summary.frames]).toEqual([4, clips.reduce((n, c) => n + c.frames.length, 0)]);
+    expect(allFiles(out).sort()).toEqual(clips.map((c) => c.relativePath).sort());
+    // One x264 thread per encoder: the same frames make the same file, byte for byte.
+    for (const c of clips) expect(readFileSync(join(out, c.relativePath)).equals(readFileSync(join(root, c.relativePath))), c.relativePath).toBe(true);
+  }, 120_000);
+
+  it('stops its worker processes on cancel, leaving only complete videos', async () => {
+    const out = join(dir, 'cancelled-workers');
+    const more = generateDemoDataset({ seed: 4, classes: 2, clipsPerClass: 6 });
+    const abort = new AbortController();
+    const run = renderDemoVideos(more, out, { concurrency: 2, workerScript: workerScript('render-worker'), signal: abort.signal, onProgress: (p) => p.done === 2 && abort.abort() });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    const files = allFiles(out);
+    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(files.length).toBeLessThan(more.length);
+    expect(files.every((f) => !f.split('/').pop()!.startsWith('.'))).toBe(true);
+    for (const f of files) expect((await probeClip(join(out, f))).frameCount).toBe(more.find((c) => c.relativePath === f)!.frames.length);
+  }, 120_000);
+
+  it("reports a worker's failure with its reason (a folder that cannot be made)", async () => {
+    writeFileSync(join(dir, 'not-a-folder'), 'x');
+    const run = renderDemoVideos(clips.slice(0, 1), join(dir, 'not-a-folder'), { workerScript: workerScript('render-worker') });
+    await expect(run).rejects.toThrow(/not-a-folder/);
+  }, 120_000);
 
   it('stops on cancel, leaving only complete videos', async () => {
     const out = join(dir, 'cancelled');

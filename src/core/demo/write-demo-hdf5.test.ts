@@ -28,7 +28,7 @@ describe('writeDemoHdf5', () => {
     expect([read.seqLen, read.numFeatures]).toEqual([30, 84]);
     expect(read.clips).toHaveLength(18);
     expect(read.warnings).toEqual([]);
-    expect(read.extraction).toMatchObject({ numFrames: 30, numFeatures: 84, resampling: 'middle', detector: 'none', model: 'full', maxHands: 2 });
+    expect(read.extraction).toMatchObject({ numFrames: 30, numFeatures: 84, resampling: 'middle', detector: 'none', model: 'lite', maxHands: 2 });
     for (const clip of clips) {
       const stored = read.clips.find((c) => c.key === clipDatasetName(clip.relativePath))!;
       expect(stored.originalPath).toBe(clip.relativePath);
