@@ -15,7 +15,7 @@ import { atChance, auditKeypoints } from './audit-keypoints';
 /*
  * Small versions of bench/label-audit.ts: 10% of the labels flipped with a known seed, uniformly to
  * another class, then the audit. The bench runs all of point_history.csv with the Training view's
- * defaults (LSTM 128 × 2, 50 epochs at lr 1e-3: precision 0.95, recall 0.94); below, first a small
+ * defaults (LSTM 128 × 2, 50 epochs at lr 1e-3: precision 0.970, recall 0.931); below, first a small
  * LSTM on a learnable synthetic set (runs without ../shared/data), then 400 clips a class of
  * point_history.csv itself with a one-layer LSTM of 64 trained for 60 epochs (measured over five flip
  * seeds: precision 0.87-0.95, recall 0.84-0.89, 25-30 s of CPU).
