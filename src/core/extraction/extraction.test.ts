@@ -17,7 +17,8 @@ import { openWriter } from '../dataset';
 import { extractFolder } from './extract-folder';
 import { extractProject } from './extract-project';
 import { recoverProjectKeypoints } from './recover-keypoints';
-import { ExtractionSettings } from './extraction-settings';
+import { ExtractionSettings, recordedSettings } from './extraction-settings';
+import { INPUT_SIZE } from '../keypoints/frame-record';
 
 // Small and quick: the lite model on the whole frame; person boxes are tested in core/vision.
 const settings = ExtractionSettings.parse({ model: 'lite', detector: 'none', workers: 2, frames: 16 });
@@ -176,8 +177,8 @@ describe('changing settings, stopping, failing', () => {
     const store = ProjectStore.create(join(tmp, 'project-write-error'));
     await importVideoFolder(store, videos);
     await probePendingClips(store.dir, ctx());
-    // A journal of another sequence shape: the first clip written fails, and so would every other.
-    const stale = await openWriter(join(store.dir, 'keypoints.h5'));
+    // A journal of the same settings but another sequence shape: the first clip written fails, and so would every other.
+    const stale = await openWriter(join(store.dir, 'keypoints.h5'), { extraction: recordedSettings(settings, INPUT_SIZE) });
     await stale.putClip({ relativePath: 'other/x.mp4', className: 'hand', sequence: new Float32Array(5 * 84), shape: [5, 84] });
     await expect(extractProject({ projectDir: store.dir, settings: { ...settings, workers: 1 } }, ctx(), clipWorker)).rejects.toThrow(/shape \[16,84\] differs/);
     const clips = store.listClips({ limit: 100 }).items.filter((c) => c.status === 'ok');
