@@ -47,6 +47,14 @@ describe('WorkEstimator', () => {
     expect(Math.abs(at(120).etaSeconds! - (end - 120))).toBeLessThan(0.2 * (end - 120));
   });
 
+  it('comes down to the truth within a minute after a slow start (a second worker still loading its models)', () => {
+    // 40 units/s for 10 s, then 100 units/s: the first measure says over 8 minutes, the truth is under 4.
+    const { out, end } = simulate(20000, (t) => (t < 10 ? 40 : 100), { noise: 0.2 });
+    const at = (s: number) => out.find((e) => e.t >= s)!;
+    expect(at(2).etaSeconds!).toBeGreaterThan(1.5 * (end - 2));
+    for (const s of [60, 90, 120]) expect(Math.abs(at(s).etaSeconds! - (end - s)), `at ${s} s`).toBeLessThan(0.1 * (end - s));
+  });
+
   it('gives the rate of work that ends within its first second', () => {
     let t = 0;
     const est = new WorkEstimator(() => t);

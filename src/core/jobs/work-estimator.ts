@@ -21,9 +21,9 @@ interface Sample {
  * - Rates are measured over a sliding window (20 s): smooth, yet they follow a real change of pace.
  * - Nothing is said before a second of work has been measured (no "0.0 clips/s", no wild first guess),
  *   and the wait before the first unit of work (loading models) is not part of the rate.
- * - Time left does not grow with noise: it counts down and is pulled towards the measure (time
- *   constant a quarter of the time left, at least 10 s), so it falls steadily and a real slowdown
- *   still shows within a minute or so.
+ * - Time left does not grow with noise: it counts down and is pulled towards the measure (upwards
+ *   with a time constant of a quarter of the time left, at least 10 s; downwards within 10 s), so it
+ *   falls steadily, a slow start is not remembered, and a real slowdown still shows within a minute or so.
  */
 export class WorkEstimator {
   private readonly samples: Sample[] = [];
@@ -84,9 +84,11 @@ export class WorkEstimator {
     } else {
       // Smoothed in count-down space: it rises only when the measure exceeds the count-down by
       // more than the time constant (a quarter of the time left, at least 10 s), i.e. not with noise.
+      // It falls to a lower measure within seconds: a slow start (a worker still loading) made the
+      // first guess 3x too long, and a quarter-of-the-time-left constant kept it there for minutes.
       const projected = this.countDown(t);
       const dt = t - this.shownAt;
-      const tau = Math.max(this.minEtaSmoothing, 0.25 * projected);
+      const tau = raw < projected ? this.minEtaSmoothing : Math.max(this.minEtaSmoothing, 0.25 * projected);
       this.shownEta = Math.max(0, projected + (raw - projected) * (1 - Math.exp(-dt / tau)));
     }
     this.shownAt = t;
