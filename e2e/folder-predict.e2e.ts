@@ -26,7 +26,7 @@ const files: string[] = [];
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'gstudio-folder-'));
   gstudio('demo', '--out', join(tmp, 'demo'), '--keypoints-only', '--classes', '3', '--clips', '12', '--epochs', '4');
-  runDir = join(tmp, 'demo', 'project', 'runs', '001-lstm-demo');
+  runDir = join(tmp, 'demo', 'project', 'runs', '001-gru-demo');
   videos = join(tmp, 'demo', 'videos');
   folder = join(tmp, 'new signs');
   for (const sign of readdirSync(videos).sort()) {

@@ -117,13 +117,13 @@ describe('the run the views use', () => {
 describe('managing runs', () => {
   it('shows a run\'s settings, what differs from the compared run, renames, annotates, and deletes after asking', async () => {
     await nav('Training');
-    await runsTable().getByRole('button', { name: 'run 1 · lstm', exact: true }).click();
+    await runsTable().getByRole('button', { name: 'run 1 · gru', exact: true }).click();
     const details = page.getByRole('region', { name: 'Run details' }).or(page.locator('[aria-label="Run details"]'));
-    await details.getByRole('heading', { name: 'Settings of run 1 · lstm' }).waitFor();
+    await details.getByRole('heading', { name: 'Settings of run 1 · gru' }).waitFor();
     const settings = details.getByRole('table', { name: 'Run settings' });
     expect(await settings.getByRole('row', { name: /^hiddenSize/ }).locator('td').first().textContent()).toBe('128');
     await page.getByLabel('Compare with').selectOption({ label: 'run 3 · lstm' });
-    await details.getByRole('heading', { name: 'Settings of run 1 · lstm, compared with run 3 · lstm' }).waitFor();
+    await details.getByRole('heading', { name: 'Settings of run 1 · gru, compared with run 3 · lstm' }).waitFor();
     const diff = (await page.getByTestId('settings-diff').textContent())!;
     expect(diff).toMatch(/settings differ: .*epochs.*hiddenSize/);
     expect(await settings.locator('tr.differs th').allTextContents()).toEqual(expect.arrayContaining(['epochs', 'hiddenSize', 'patience']));
@@ -131,12 +131,12 @@ describe('managing runs', () => {
     await page.getByLabel('Compare with').selectOption({ label: 'no other run' });
 
     // A note, kept over a reload.
-    await page.getByLabel('Note').fill('the demo run: reference LSTM');
+    await page.getByLabel('Note').fill('the demo run: a GRU');
     await page.getByRole('button', { name: 'Save note' }).click();
     await page.getByRole('status').filter({ hasText: 'Note saved' }).waitFor();
     await page.reload();
-    await runsTable().getByRole('button', { name: 'run 1 · lstm', exact: true }).click();
-    await expect.poll(() => page.getByLabel('Note').inputValue()).toBe('the demo run: reference LSTM');
+    await runsTable().getByRole('button', { name: 'run 1 · gru', exact: true }).click();
+    await expect.poll(() => page.getByLabel('Note').inputValue()).toBe('the demo run: a GRU');
 
     // Rename run 3.
     await runsTable().getByRole('button', { name: 'run 3 · lstm', exact: true }).click();
@@ -158,7 +158,7 @@ describe('managing runs', () => {
     await page.getByRole('status').filter({ hasText: 'Deleted run 2 · lstm and its files' }).waitFor();
     expect(await runsTable().getByRole('button', { name: 'run 2 · lstm', exact: true }).count()).toBe(0);
     expect(runDirs()).toBe(before - 1);
-    expect((await call<RunInfo[]>('runs.list', {})).map((r) => r.name).sort()).toEqual(['run 1 · lstm', 'tiny model']);
+    expect((await call<RunInfo[]>('runs.list', {})).map((r) => r.name).sort()).toEqual(['run 1 · gru', 'tiny model']);
   });
 });
 

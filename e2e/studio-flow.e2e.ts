@@ -60,8 +60,8 @@ describe('the studio on a trained project', () => {
     await page.getByRole('table', { name: 'Runs' }).getByText('done').first().waitFor();
     await page.waitForFunction(() => document.querySelectorAll('table[aria-label="Runs"] tbody tr').length === 2 && ![...document.querySelectorAll('table[aria-label="Runs"] tbody tr td:nth-child(2)')].some((td) => td.textContent !== 'done'), null, { timeout: 120_000 });
     await screenshot(page, 'training');
-    await page.getByLabel('Compare with').selectOption({ label: 'run 1 · lstm' });
-    await page.getByText('val F1 (run 1 · lstm)').first().waitFor();
+    await page.getByLabel('Compare with').selectOption({ label: 'run 1 · gru' });
+    await page.getByText('val F1 (run 1 · gru)').first().waitFor();
   });
 
   it('says when early stopping ended a run, and which epoch it kept', async () => {
@@ -93,11 +93,11 @@ describe('the studio on a trained project', () => {
 
   it('lists exactly the clips of a confusion-matrix cell', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Evaluation', exact: true }).click();
-    await page.getByLabel('Run', { exact: true }).selectOption({ label: 'run 1 · lstm' });
+    await page.getByLabel('Run', { exact: true }).selectOption({ label: 'run 1 · gru' });
     await page.getByRole('table', { name: 'Confusion matrix' }).waitFor();
     const evaluation = (await page.evaluate(async () => {
       const runs = (await (await fetch('/api/runs.list', { method: 'POST', body: '{}' })).json()).result as { id: number; name: string }[];
-      const id = runs.find((r) => r.name === 'run 1 · lstm')!.id;
+      const id = runs.find((r) => r.name === 'run 1 · gru')!.id;
       return (await (await fetch('/api/runs.evaluation', { method: 'POST', body: JSON.stringify({ id, split: 'test' }) })).json()).result;
     })) as RunEvaluation;
     // The biggest cell: click it and compare the listed clips with the stored predictions.
@@ -204,14 +204,14 @@ describe('the studio on a trained project', () => {
 
   it('predicts a dropped video and shows the class with the overlay', { timeout: 400_000 }, async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Predict', exact: true }).click();
-    const option = await page.getByLabel('Model').locator('option', { hasText: 'run 1 · lstm' }).getAttribute('value');
+    const option = await page.getByLabel('Model').locator('option', { hasText: 'run 1 · gru' }).getAttribute('value');
     await page.getByLabel('Model').selectOption(option!);
     await page.locator('input[type=file]').setInputFiles(sharedData('video', 'hand_test_640x360.mp4'));
     await page.getByTestId('predicted-label').waitFor({ timeout: 180_000 });
     const label = await page.getByTestId('predicted-label').textContent();
     const t0 = Date.now();
     // The same model and video through the CLI, which extracts and classifies on its own: same class.
-    const cli = JSON.parse(gstudio('predict', '--json', join(tmp, 'demo', 'project', 'runs', '001-lstm-demo'), sharedData('video', 'hand_test_640x360.mp4')));
+    const cli = JSON.parse(gstudio('predict', '--json', join(tmp, 'demo', 'project', 'runs', '001-gru-demo'), sharedData('video', 'hand_test_640x360.mp4')));
     console.log(`gstudio predict: ${cli.label} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     expect(label).toBe(cli.label);
     expect(await page.getByRole('list', { name: 'Top classes' }).locator('li').first().textContent()).toContain(cli.label);

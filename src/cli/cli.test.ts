@@ -144,7 +144,7 @@ describe('gstudio', () => {
     expect(accuracy).toBeGreaterThan(0.9);
     expect(r.out).toMatch(/held-out clip .*\(held out\): true (\w+), predicted \w+ \([\d.]+%\)/);
     expect(r.out).toMatch(/180 clips of 6 classes/);
-    for (const f of ['report.html', 'project/gstudio.sqlite', 'project/keypoints.h5', 'project/runs/001-lstm-demo/model/model.json']) {
+    for (const f of ['report.html', 'project/gstudio.sqlite', 'project/keypoints.h5', 'project/runs/001-gru-demo/model/model.json']) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     expect(readdirSync(join(out, 'videos'))).toHaveLength(6);

@@ -19,7 +19,7 @@ interface DemoFlags {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('the main job on built-in data: synthetic signers rendered as videos -> project -> hand keypoint extraction -> LSTM -> evaluation -> report -> a prediction')
+    .description('the main job on built-in data: synthetic signers rendered as videos -> project -> hand keypoint extraction -> GRU -> evaluation -> report -> a prediction')
     .option('--out <dir>', 'folder for the demo (replaced when it holds an earlier demo)', 'gesture-studio-demo')
     .option('--videos <videos_root>', 'run the same steps on real clips (one sub-folder per class), with extraction')
     .option('--classes <n>', 'synthetic signs (up to 8)', wholeNumber('--classes'), 6)

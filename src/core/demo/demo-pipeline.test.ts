@@ -20,7 +20,7 @@ describe('the demo runs the real pipeline', () => {
     summary = await runDemo({
       out: join(tmp, 'demo'),
       // 3 signs × 24 clips of 24-34 frames: about 2,100 frames through the hand pipeline, and
-      // enough clips for the LSTM (6 × 7 was not: macro F1 0.2-0.4 even on the generator's keypoints).
+      // enough clips for the model (6 × 7 was not: macro F1 0.2-0.4 even on the generator's keypoints).
       classes: 3,
       clipsPerClass: 24,
       framesPerClip: [24, 34],
@@ -48,10 +48,9 @@ describe('the demo runs the real pipeline', () => {
     expect(lm.meanError).toBeLessThan(0.02);
     expect(lm.spuriousHands / lm.trueHands).toBeLessThan(0.02);
     expect(lm.handednessAgrees / lm.foundHands).toBeGreaterThan(0.95);
-    // Measured: macro F1 0.71 on this small demo (chance 0.33); the model underfits 50 training clips
-    // of absolute coordinates (train accuracy 0.85 when it stops), so the bar here is "clearly
-    // learned", not the 0.9 of the full demo.
-    expect(summary.testMacroF1).toBeGreaterThanOrEqual(0.6);
+    // Measured: macro F1 0.915 with the demo's GRU (the LSTM underfit these 50 training clips: 0.71).
+    // Extraction and training are deterministic for a seed, so the bar is the issue's 0.9.
+    expect(summary.testMacroF1).toBeGreaterThanOrEqual(0.9);
   }, 1_200_000);
 
   it('records every clip as extracted from its video, with the share of frames that had hands', () => {

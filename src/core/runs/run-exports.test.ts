@@ -44,7 +44,7 @@ describe('exporting a run from the Evaluation view', () => {
 
   it('writes the metrics as CSV: every class on every split, then accuracy and macro F1, as the view shows them', async () => {
     const out = await exportRun(store, runId, 'metrics_csv');
-    expect(out.fileName).toBe('run-1-lstm-metrics.csv');
+    expect(out.fileName).toBe('run-1-gru-metrics.csv');
     const rows = pythonCsv(out.text!);
     expect(rows[0]).toEqual(['split', 'class', 'precision', 'recall', 'f1', 'support']);
     for (const split of ['test', 'val', 'train'] as const) {
