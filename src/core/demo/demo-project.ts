@@ -129,7 +129,8 @@ export async function runDemo(o: DemoRunOptions): Promise<DemoRunSummary> {
       let meter: ProgressMeter | undefined;
       await renderDemoVideos(o.keypointsOnly ? clips : [...clips, held], videosRoot, {
         signal: render.signal,
-        ...(o.renderWorkerScript ? { workerScript: o.renderWorkerScript, concurrency: availableParallelism() } : {}),
+        // One render process per core, at most 8: each holds its own runtime and canvases, and drives an ffmpeg.
+        ...(o.renderWorkerScript ? { workerScript: o.renderWorkerScript, concurrency: Math.min(availableParallelism(), 8) } : {}),
         onProgress: (p) => {
           meter ??= new ProgressMeter(p.total, render.progress, 250);
           meter.done = p.done;
