@@ -97,7 +97,9 @@ describe('label audit in the studio', () => {
     await expect.poll(async () => (await call<{ status: string }[]>(page, 'runs.list', {})).map((r) => r.status).join(','), { timeout: 150_000, interval: 1000 }).toBe('done,done');
     await page.reload();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Evaluation', exact: true }).click();
-    await page.getByLabel('Run', { exact: true }).selectOption({ label: 'run 2 · gru' });
+    // The retrained run (named "… · active" when its validation F1 makes it the one the views use).
+    const retrained = await page.getByLabel('Run', { exact: true }).locator('option', { hasText: /^run 2 · gru/ }).getAttribute('value');
+    await page.getByLabel('Run', { exact: true }).selectOption(retrained!);
     await page.locator('[data-compare-f1]').waitFor();
     await page.getByRole('table', { name: 'Per-class F1 compared' }).waitFor();
     await page.getByRole('heading', { name: /Clips whose prediction changed/ }).waitFor();
