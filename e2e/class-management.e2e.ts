@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshot } from './support/browser';
-import { openStudio, type Studio } from './support/studio';
+import { apiCall, navTo, openStudio, type Studio } from './support/studio';
 import { makeTrainedProject } from './support/trained-project';
 
 // Classes managed in the studio (issue 14): a trained project of class_0, class_1, class_2 (12 clips each).
@@ -26,9 +26,8 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const call = <T>(m: string, p: unknown) =>
-  page.evaluate(async ([m, p]) => (await (await fetch(`/api/${m}`, { method: 'POST', body: JSON.stringify(p) })).json()).result, [m, p] as const) as Promise<T>;
-const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+const call = <T>(m: string, p: unknown) => apiCall<T>(page, m, p);
+const nav = (name: string) => navTo(page, name);
 const status = (text: string | RegExp) => page.getByRole('status').filter({ hasText: text }).waitFor();
 /** Each clip's class by the folder it came from: what the project holds, not what a notice says. */
 async function classesByFolder(): Promise<Record<string, string[]>> {

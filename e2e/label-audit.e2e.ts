@@ -6,18 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditQueue, Clip, LabelEvent } from '../src/api';
 import { screenshot } from './support/browser';
 import { gstudio } from './support/cli';
-import { openStudio, type Studio } from './support/studio';
+import { apiCall as call, openStudio, type Studio } from './support/studio';
 
 let tmp: string;
 let studio: Studio;
 let page: Page;
-
-const call = <T>(p: Page, method: string, params: unknown): Promise<T> =>
-  p.evaluate(async ([m, ps]) => {
-    const body = await (await fetch(`/api/${m}`, { method: 'POST', body: JSON.stringify(ps) })).json();
-    if (!body.ok) throw new Error(body.error?.message ?? 'call failed');
-    return body.result;
-  }, [method, params] as const) as Promise<T>;
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), 'gstudio-audit-'));

@@ -7,7 +7,7 @@ import { copyFileSync } from 'node:fs';
 import { makeVideoFolder } from '../src/test-support/make-clips';
 import { screenshot } from './support/browser';
 import { gstudio } from './support/cli';
-import { openStudio, type Studio } from './support/studio';
+import { apiCall, navTo, openStudio, type Studio } from './support/studio';
 
 // One small trained demo project for every test of this file (issue 14's review defects).
 let tmp: string;
@@ -28,9 +28,8 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const call = (m: string, p: unknown) =>
-  page.evaluate(async ([m, p]) => (await (await fetch(`/api/${m}`, { method: 'POST', body: JSON.stringify(p) })).json()).result, [m, p] as const);
-const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+const call = (m: string, p: unknown) => apiCall<any>(page, m, p);
+const nav = (name: string) => navTo(page, name);
 const status = () => page.getByRole('status').first();
 
 describe('reviewing in the Evaluation view', () => {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunInfo } from '../src/api';
 import { screenshot } from './support/browser';
 import { gstudio } from './support/cli';
-import { openStudio, type Studio } from './support/studio';
+import { apiCall, navTo, openStudio, type Studio } from './support/studio';
 
 // One small trained demo project for the whole file: runs cancelled, compared, chosen (issue 14).
 let tmp: string;
@@ -27,9 +27,8 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const call = <T>(m: string, p: unknown) =>
-  page.evaluate(async ([m, p]) => (await (await fetch(`/api/${m}`, { method: 'POST', body: JSON.stringify(p) })).json()).result, [m, p] as const) as Promise<T>;
-const nav = (name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+const call = <T>(m: string, p: unknown) => apiCall<T>(page, m, p);
+const nav = (name: string) => navTo(page, name);
 const runsTable = () => page.getByRole('table', { name: 'Runs' });
 
 async function train(epochs: number) {

@@ -27,3 +27,18 @@ export async function openStudio(serveArgs: string[] = [], viewport = { width: 1
     },
   };
 }
+
+/** One studio API call from the page (its token cookie), as the UI makes it: the result, or the call's error thrown. */
+export function apiCall<T>(page: Page, method: string, params: unknown): Promise<T> {
+  return page.evaluate(
+    async ([m, ps]) => {
+      const body = await (await fetch(`/api/${m}`, { method: 'POST', body: JSON.stringify(ps) })).json();
+      if (!body.ok) throw new Error(body.error?.message ?? 'call failed');
+      return body.result;
+    },
+    [method, params] as const,
+  ) as Promise<T>;
+}
+
+/** Opens a view by its link in the main navigation. */
+export const navTo = (page: Page, name: string) => page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
