@@ -55,6 +55,14 @@ describe('WorkEstimator', () => {
     for (const s of [60, 90, 120]) expect(Math.abs(at(s).etaSeconds! - (end - s)), `at ${s} s`).toBeLessThan(0.1 * (end - s));
   });
 
+  it('takes a lower measure at once while its first window fills (workers warming up give a wild first guess)', () => {
+    // A folder prediction: 1 frame/s for the first 2 s (the workers' first frames), then 35 frames/s, 1,230 frames.
+    const { out, end } = simulate(1230, (t) => (t < 2 ? 1 : 35), { noise: 0.2, perItem: 34 });
+    const at = (s: number) => out.find((e) => e.t >= s)!;
+    expect(at(1.5).etaSeconds!).toBeGreaterThan(5 * (end - 1.5));
+    for (const s of [6, 10, 20]) expect(Math.abs(at(s).etaSeconds! - (end - s)), `at ${s} s`).toBeLessThan(0.4 * (end - s));
+  });
+
   it('gives the rate of work that ends within its first second', () => {
     let t = 0;
     const est = new WorkEstimator(() => t);

@@ -71,15 +71,20 @@ export class WorkEstimator {
       this.shownAt = t;
       return { fraction, workRate, itemRate, etaSeconds: 0 };
     }
-    return { fraction, workRate, itemRate, etaSeconds: this.smooth(raw, t) };
+    return { fraction, workRate, itemRate, etaSeconds: this.smooth(raw, t, span < this.windowSeconds) };
   }
 
   private countDown(t: number): number {
     return Math.max(0, this.shownEta! - (t - this.shownAt));
   }
 
-  private smooth(raw: number, t: number): number {
+  /** `warmingUp`: the rate window is not full yet, so the first measures (workers still starting) run slow. */
+  private smooth(raw: number, t: number, warmingUp: boolean): number {
     if (this.shownEta === undefined) {
+      this.shownEta = raw;
+    } else if (warmingUp && raw < this.countDown(t)) {
+      // Still in the first window: a lower measure is taken as it is. The first second of a folder
+      // prediction (1 frame/s while the workers warmed up) said 24 minutes for a 36-second job.
       this.shownEta = raw;
     } else {
       // Smoothed in count-down space: it rises only when the measure exceeds the count-down by
